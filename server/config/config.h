@@ -78,9 +78,14 @@ struct LoadResult {
 using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 GetEnv ProcessEnvironment();
 
+// The defaults of every key, with data_dir taken from $STATE_DIRECTORY (set by
+// systemd's StateDirectory=) when set, else "./data". ParseConfig starts here.
+Config DefaultConfig(const GetEnv& env);
+
 // Parses TOML text. Unknown keys, wrong types and invalid values are issues
 // (with key and line); valid keys still apply. "env:NAME" values are resolved
-// through `env` (an unset variable is an issue).
+// through `env` (an unset variable is an issue). The issues also include those
+// Validate finds in the config after ApplyDefaults, with the line of their key.
 LoadResult ParseConfig(std::string_view toml_text, const GetEnv& env);
 
 // Reads and parses a file; an unreadable file is one issue with line 0.
@@ -91,7 +96,8 @@ LoadResult LoadConfigFile(const std::filesystem::path& path, const GetEnv& env);
 // base URL from OPENAI_BASE_URL or https://api.openai.com/v1), and with no
 // backend at all, the demo backend. Sets generation.anonymous to false by
 // default when a non-demo backend exists and the file did not set it.
-// After this, generation.anonymous has a value.
+// After this, generation.anonymous has a value, and an empty
+// generation.default_backend names the first backend.
 void ApplyDefaults(Config& config, const GetEnv& env);
 
 // Semantic checks across keys (duplicate backend names, bad listen addresses,

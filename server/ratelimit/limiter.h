@@ -21,6 +21,7 @@ struct Policy {
 
   // Parses "N/second|minute|hour|day" (also "N/Ns", "N/15m": a count and
   // unit). InvalidArgument on anything else or N < 1.
+  // N is 1..1000000; the window is 1 second..366 days.
   static Result<Policy> Parse(std::string name, std::string_view text);
 };
 
@@ -58,19 +59,27 @@ class Limiter {
   static std::string RateLimitHeader(const Decision& d);
 
  private:
+  // Both lists hold pointers to the keys inside `entries_` (stable across
+  // rehashing), so each key is stored once and every update is O(1).
+  using KeyList = std::list<const std::string*>;
   struct Entry {
     util::TimePoint window_start;
     int count = 0;
-    std::list<std::string>::iterator lru;
+    KeyList::iterator lru;     // position in lru_
+    KeyList::iterator expiry;  // position in by_expiry_
   };
-  void EvictOne(util::TimePoint now);
+  void EvictOne(util::TimePoint now);  // REQUIRES: mutex_ held
+  bool Expired(const Entry& e, util::TimePoint now) const;
 
   Policy policy_;
   const util::Clock& clock_;
   size_t max_keys_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
-  std::list<std::string> lru_;                      // guarded by mutex_; front = most recent
+  KeyList lru_;  // guarded by mutex_; front = most recently seen
+  // Guarded by mutex_; front = oldest window start. Windows all have the same
+  // length, so this is also expiry order: the front is the first to expire.
+  KeyList by_expiry_;
 };
 
 }  // namespace aigen::ratelimit
