@@ -4,17 +4,17 @@ function(content_type_of path out)
   get_filename_component(ext "${path}" LAST_EXT)
   string(TOLOWER "${ext}" ext)
   set(types
-    ".html" "text/html; charset=utf-8"
-    ".css" "text/css; charset=utf-8"
-    ".js" "text/javascript; charset=utf-8"
-    ".mjs" "text/javascript; charset=utf-8"
-    ".json" "application/json; charset=utf-8"
+    ".html" "text/html|charset=utf-8"
+    ".css" "text/css|charset=utf-8"
+    ".js" "text/javascript|charset=utf-8"
+    ".mjs" "text/javascript|charset=utf-8"
+    ".json" "application/json|charset=utf-8"
     ".webmanifest" "application/manifest+json"
     ".svg" "image/svg+xml"
     ".png" "image/png"
     ".jpg" "image/jpeg"
     ".ico" "image/x-icon"
-    ".txt" "text/plain; charset=utf-8"
+    ".txt" "text/plain|charset=utf-8"
     ".sql" "application/sql")
   set(type "application/octet-stream")
   list(LENGTH types n)
@@ -26,6 +26,8 @@ function(content_type_of path out)
       list(GET types ${j} type)
     endif()
   endforeach()
+  # CMake lists split on ";", so the table writes "|" for "; ".
+  string(REPLACE "|" "; " type "${type}")
   set(${out} "${type}" PARENT_SCOPE)
 endfunction()
 

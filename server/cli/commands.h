@@ -9,11 +9,12 @@ namespace aigen::cli {
 
 // `aigen serve` flags; empty means "not given".
 struct ServeFlags {
-  std::string config_path;          // --config FILE (else $AIGEN_CONFIG, else none)
-  std::vector<std::string> listen;  // --listen ADDR:PORT, repeatable; replaces the file's
-  std::string data_dir;             // --data-dir DIR
-  std::string dev_static_dir;       // --dev-static DIR
-  std::string log_level;            // --log-level LEVEL
+  std::string config_path;  // --config FILE (else $AIGEN_CONFIG, else none)
+  std::vector<std::string>
+      listen;            // --listen ADDR:PORT, repeatable; replaces the file's
+  std::string data_dir;  // --data-dir DIR
+  std::string dev_static_dir;  // --dev-static DIR
+  std::string log_level;       // --log-level LEVEL
 };
 
 // Loads and validates the config, starts the App and serves until SIGINT or

@@ -1,12 +1,12 @@
 // `aigen serve`: config file + flags -> App, then wait for SIGINT/SIGTERM.
 #include <pthread.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
-#include <unistd.h>
 
 #include "app.h"
 #include "cli/commands.h"
@@ -17,7 +17,8 @@
 namespace aigen::cli {
 namespace {
 
-void PrintIssues(const std::vector<config::ConfigIssue>& issues, std::string_view label) {
+void PrintIssues(const std::vector<config::ConfigIssue>& issues,
+                 std::string_view label) {
   for (const config::ConfigIssue& issue : issues) {
     std::fprintf(stderr, "%s\n", issue.ToString(label).c_str());
   }
@@ -36,8 +37,10 @@ bool BuildConfig(const ServeFlags& flags, config::Config& out) {
   }
   if (!loaded.issues.empty()) {
     PrintIssues(loaded.issues, path);
-    std::fprintf(stderr, "aigen: fix %s (check it with: aigen config check --config %s)\n",
-                 path.c_str(), path.c_str());
+    std::fprintf(
+        stderr,
+        "aigen: fix %s (check it with: aigen config check --config %s)\n",
+        path.c_str(), path.c_str());
     return false;
   }
   out = std::move(loaded.config);
@@ -48,8 +51,10 @@ bool BuildConfig(const ServeFlags& flags, config::Config& out) {
   config::ApplyDefaults(out, env);
   std::vector<config::ConfigIssue> issues = config::Validate(out);
   std::error_code ec;
-  if (!out.dev_static_dir.empty() && !std::filesystem::is_directory(out.dev_static_dir, ec)) {
-    issues.push_back({"dev_static_dir", 0, "\"" + out.dev_static_dir + "\" is not a directory"});
+  if (!out.dev_static_dir.empty() &&
+      !std::filesystem::is_directory(out.dev_static_dir, ec)) {
+    issues.push_back({"dev_static_dir", 0,
+                      "\"" + out.dev_static_dir + "\" is not a directory"});
   }
   PrintIssues(issues, "aigen");
   return issues.empty();
@@ -84,7 +89,8 @@ int WaitForSignal(const sigset_t& set) {
 void ExitOnSecondSignal(const sigset_t& set) {
   std::thread([set] {
     WaitForSignal(set);
-    static constexpr char kMessage[] = "aigen: second signal; exiting without a clean stop\n";
+    static constexpr char kMessage[] =
+        "aigen: second signal; exiting without a clean stop\n";
     ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
     (void)ignored;
     std::_Exit(130);
@@ -101,7 +107,8 @@ int RunServe(const ServeFlags& flags) {
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t stop_signals = BlockStopSignals();
 
-  util::LogInfo("aigen " AIGEN_VERSION " starting; data in " + config.data_dir.string());
+  util::LogInfo("aigen " AIGEN_VERSION " starting; data in " +
+                config.data_dir.string());
   Result<std::unique_ptr<App>> created = App::Create(std::move(config));
   if (!created.ok()) {
     std::fprintf(stderr, "aigen: %s\n", created.status().message().c_str());
@@ -114,8 +121,8 @@ int RunServe(const ServeFlags& flags) {
     return 1;
   }
   int received = WaitForSignal(stop_signals);
-  util::LogInfo(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
-                "; stopping");
+  util::LogInfo(std::string("received ") +
+                (received == SIGINT ? "SIGINT" : "SIGTERM") + "; stopping");
   ExitOnSecondSignal(stop_signals);
   app.Stop();
   util::LogInfo("stopped");

@@ -12,10 +12,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/config_reader.h"
+
 namespace aigen::config {
 namespace {
 
-constexpr std::string_view kOpenAiDefaultUrl = "https://api.openai.com/v1";
 constexpr std::uintmax_t kMaxConfigFileBytes = 1 << 20;
 
 // True for a DNS name such as "localhost" or "pi.local".
@@ -23,8 +24,8 @@ bool IsHostName(std::string_view host) {
   if (host.empty() || host.size() > 253) return false;
   if (host.front() == '-' || host.front() == '.') return false;
   return std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.';
   });
 }
 
@@ -73,17 +74,20 @@ Config DefaultConfig(const GetEnv& env) {
   return config;
 }
 
-LoadResult LoadConfigFile(const std::filesystem::path& path, const GetEnv& env) {
+LoadResult LoadConfigFile(const std::filesystem::path& path,
+                          const GetEnv& env) {
   LoadResult result;
   result.config = DefaultConfig(env);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    result.issues.push_back({"", 0, "is a directory; give the path of a .toml file"});
+    result.issues.push_back(
+        {"", 0, "is a directory; give the path of a .toml file"});
     return result;
   }
   std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxConfigFileBytes) {
-    result.issues.push_back({"", 0, "is larger than 1 MiB; is this really the config file?"});
+    result.issues.push_back(
+        {"", 0, "is larger than 1 MiB; is this really the config file?"});
     return result;
   }
   std::ifstream in(path, std::ios::binary);
@@ -109,9 +113,10 @@ void ApplyDefaults(Config& config, const GetEnv& env) {
       openai.name = "openai";
       openai.type = "openai";
       auto base = env("OPENAI_BASE_URL");
-      openai.url = (base && !base->empty()) ? *base : std::string(kOpenAiDefaultUrl);
+      openai.url =
+          (base && !base->empty()) ? *base : std::string(kOpenAiDefaultUrl);
       openai.api_key = *key;
-      openai.model = "dall-e-2";
+      openai.model = kOpenAiDefaultModel;
       config.backends.push_back(std::move(openai));
     } else {
       BackendConfig demo;
@@ -122,8 +127,9 @@ void ApplyDefaults(Config& config, const GetEnv& env) {
   }
   if (!config.generation.anonymous.has_value()) {
     // Anonymous use spends the owner's money unless every backend is the demo.
-    bool only_demo = std::all_of(config.backends.begin(), config.backends.end(),
-                                 [](const BackendConfig& b) { return b.type == "demo"; });
+    bool only_demo =
+        std::all_of(config.backends.begin(), config.backends.end(),
+                    [](const BackendConfig& b) { return b.type == "demo"; });
     config.generation.anonymous = only_demo;
   }
   if (config.generation.default_backend.empty()) {
@@ -136,7 +142,8 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text) {
   std::string_view port_text;
   if (!text.empty() && text.front() == '[') {
     size_t close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+    if (close == std::string_view::npos || close + 1 >= text.size() ||
+        text[close + 1] != ':') {
       return std::nullopt;
     }
     host = text.substr(1, close - 1);
@@ -149,7 +156,8 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text) {
     if (colon == std::string_view::npos) return std::nullopt;
     host = text.substr(0, colon);
     port_text = text.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) return std::nullopt;  // unbracketed IPv6
+    if (host.find(':') != std::string_view::npos)
+      return std::nullopt;  // unbracketed IPv6
     if (host.empty()) {
       host = "::";
     } else if (IsIpv4Shaped(host)) {

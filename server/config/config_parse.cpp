@@ -17,63 +17,81 @@ namespace {
 void ReadGeneration(Reader& r, const Item& item, GenerationConfig& g) {
   const toml::table* table = r.Table(item);
   if (table == nullptr) return;
-  r.Fields(*table, item.key, {
-      {"anonymous", [&](const Item& i) { r.Bool(i, g.anonymous); }},
-      {"max_queue", [&](const Item& i) { r.Integer(i, g.max_queue); }},
-      {"expire_after", [&](const Item& i) { r.Duration(i, g.expire_after); }},
-      {"default_backend", [&](const Item& i) { r.String(i, g.default_backend); }},
-  });
+  r.Fields(*table, item.key,
+           {
+               {"anonymous", [&](const Item& i) { r.Bool(i, g.anonymous); }},
+               {"max_queue", [&](const Item& i) { r.Integer(i, g.max_queue); }},
+               {"expire_after",
+                [&](const Item& i) { r.Duration(i, g.expire_after); }},
+               {"default_backend",
+                [&](const Item& i) { r.String(i, g.default_backend); }},
+           });
 }
 
 void ReadLimits(Reader& r, const Item& item, LimitsConfig& l) {
   const toml::table* table = r.Table(item);
   if (table == nullptr) return;
-  r.Fields(*table, item.key, {
-      {"generate", [&](const Item& i) { r.String(i, l.generate); }},
-      {"ipv6_prefix", [&](const Item& i) { r.Integer(i, l.ipv6_prefix); }},
-      {"max_tracked_clients", [&](const Item& i) { r.Integer(i, l.max_tracked_clients); }},
-  });
+  r.Fields(
+      *table, item.key,
+      {
+          {"generate", [&](const Item& i) { r.String(i, l.generate); }},
+          {"ipv6_prefix", [&](const Item& i) { r.Integer(i, l.ipv6_prefix); }},
+          {"max_tracked_clients",
+           [&](const Item& i) { r.Integer(i, l.max_tracked_clients); }},
+      });
 }
 
 void ReadHttp(Reader& r, const Item& item, HttpConfig& h) {
   const toml::table* table = r.Table(item);
   if (table == nullptr) return;
-  r.Fields(*table, item.key, {
-      {"threads", [&](const Item& i) { r.Integer(i, h.threads); }},
-      {"max_body_bytes", [&](const Item& i) { r.ByteSize(i, h.max_body_bytes); }},
-      {"read_timeout", [&](const Item& i) { r.Duration(i, h.read_timeout); }},
-      {"write_timeout", [&](const Item& i) { r.Duration(i, h.write_timeout); }},
-      {"keep_alive_timeout", [&](const Item& i) { r.Duration(i, h.keep_alive_timeout); }},
-      {"keep_alive_max", [&](const Item& i) { r.Integer(i, h.keep_alive_max); }},
-  });
+  r.Fields(*table, item.key,
+           {
+               {"threads", [&](const Item& i) { r.Integer(i, h.threads); }},
+               {"max_body_bytes",
+                [&](const Item& i) { r.ByteSize(i, h.max_body_bytes); }},
+               {"read_timeout",
+                [&](const Item& i) { r.Duration(i, h.read_timeout); }},
+               {"write_timeout",
+                [&](const Item& i) { r.Duration(i, h.write_timeout); }},
+               {"keep_alive_timeout",
+                [&](const Item& i) { r.Duration(i, h.keep_alive_timeout); }},
+               {"keep_alive_max",
+                [&](const Item& i) { r.Integer(i, h.keep_alive_max); }},
+           });
 }
 
-void ReadBackend(Reader& r, const toml::table& table, const std::string& key, BackendConfig& b) {
-  r.Fields(table, key, {
-      {"name", [&](const Item& i) { r.String(i, b.name); }},
-      {"type", [&](const Item& i) { r.String(i, b.type); }},
-      {"url", [&](const Item& i) { r.String(i, b.url); }},
-      {"api_key", [&](const Item& i) { r.Secret(i, b.api_key); }},
-      {"username", [&](const Item& i) { r.Secret(i, b.username); }},
-      {"password", [&](const Item& i) { r.Secret(i, b.password); }},
-      {"model", [&](const Item& i) { r.String(i, b.model); }},
-      {"concurrency", [&](const Item& i) { r.Integer(i, b.concurrency); }},
-      {"timeout", [&](const Item& i) { r.Duration(i, b.timeout); }},
-      {"steps", [&](const Item& i) { r.Integer(i, b.steps); }},
-      {"sampler", [&](const Item& i) { r.String(i, b.sampler); }},
-      {"cfg_scale", [&](const Item& i) { r.Double(i, b.cfg_scale); }},
-      {"max_n", [&](const Item& i) { r.Integer(i, b.max_n); }},
-  });
+void ReadBackend(Reader& r, const toml::table& table, const std::string& key,
+                 BackendConfig& b) {
+  r.Fields(
+      table, key,
+      {
+          {"name", [&](const Item& i) { r.String(i, b.name); }},
+          {"type", [&](const Item& i) { r.String(i, b.type); }},
+          {"url", [&](const Item& i) { r.String(i, b.url); }},
+          {"api_key", [&](const Item& i) { r.Secret(i, b.api_key); }},
+          {"username", [&](const Item& i) { r.Secret(i, b.username); }},
+          {"password", [&](const Item& i) { r.Secret(i, b.password); }},
+          {"model", [&](const Item& i) { r.String(i, b.model); }},
+          {"concurrency", [&](const Item& i) { r.Integer(i, b.concurrency); }},
+          {"timeout", [&](const Item& i) { r.Duration(i, b.timeout); }},
+          {"steps", [&](const Item& i) { r.Integer(i, b.steps); }},
+          {"sampler", [&](const Item& i) { r.String(i, b.sampler); }},
+          {"cfg_scale", [&](const Item& i) { r.Double(i, b.cfg_scale); }},
+          {"max_n", [&](const Item& i) { r.Integer(i, b.max_n); }},
+      });
   if (b.type == "openai") {
-    if (b.url.empty()) b.url = "https://api.openai.com/v1";
-    if (b.model.empty()) b.model = "dall-e-2";
+    if (b.url.empty()) b.url = kOpenAiDefaultUrl;
+    if (b.model.empty()) b.model = kOpenAiDefaultModel;
   }
 }
 
-void ReadBackends(Reader& r, const Item& item, std::vector<BackendConfig>& backends) {
+void ReadBackends(Reader& r, const Item& item,
+                  std::vector<BackendConfig>& backends) {
   const toml::array* array = item.node.as_array();
   if (array == nullptr) {
-    r.Issue(item, "expected one [[backends]] table per backend (note the double brackets)");
+    r.Issue(item,
+            "expected one [[backends]] table per backend (note the double "
+            "brackets)");
     return;
   }
   for (size_t index = 0; index < array->size(); ++index) {
@@ -83,7 +101,8 @@ void ReadBackends(Reader& r, const Item& item, std::vector<BackendConfig>& backe
     r.Note(key, line);
     const toml::table* table = element.as_table();
     if (table == nullptr) {
-      r.Issue({element, key, line}, "expected a table with name = ..., type = ...");
+      r.Issue({element, key, line},
+              "expected a table with name = ..., type = ...");
       continue;
     }
     BackendConfig backend;
@@ -94,7 +113,8 @@ void ReadBackends(Reader& r, const Item& item, std::vector<BackendConfig>& backe
 
 void ReadListen(Reader& r, const Item& item, std::vector<std::string>& listen) {
   constexpr std::string_view kExpected =
-      "expected an address like \"[::]:8080\" or a list like [\"0.0.0.0:80\", \"[::]:80\"]";
+      "expected an address like \"[::]:8080\" or a list like [\"0.0.0.0:80\", "
+      "\"[::]:80\"]";
   if (const auto* single = item.node.as_string()) {
     listen = {single->get()};
     return;
@@ -122,19 +142,24 @@ void ReadListen(Reader& r, const Item& item, std::vector<std::string>& listen) {
 }
 
 void ReadRoot(Reader& r, const toml::table& root, Config& c) {
-  r.Fields(root, "", {
-      {"listen", [&](const Item& i) { ReadListen(r, i, c.listen); }},
-      {"data_dir", [&](const Item& i) {
-         std::string dir;
-         if (r.String(i, dir)) c.data_dir = dir;
-       }},
-      {"dev_static_dir", [&](const Item& i) { r.String(i, c.dev_static_dir); }},
-      {"log_level", [&](const Item& i) { r.String(i, c.log_level); }},
-      {"generation", [&](const Item& i) { ReadGeneration(r, i, c.generation); }},
-      {"limits", [&](const Item& i) { ReadLimits(r, i, c.limits); }},
-      {"http", [&](const Item& i) { ReadHttp(r, i, c.http); }},
-      {"backends", [&](const Item& i) { ReadBackends(r, i, c.backends); }},
-  });
+  r.Fields(
+      root, "",
+      {
+          {"listen", [&](const Item& i) { ReadListen(r, i, c.listen); }},
+          {"data_dir",
+           [&](const Item& i) {
+             std::string dir;
+             if (r.String(i, dir)) c.data_dir = dir;
+           }},
+          {"dev_static_dir",
+           [&](const Item& i) { r.String(i, c.dev_static_dir); }},
+          {"log_level", [&](const Item& i) { r.String(i, c.log_level); }},
+          {"generation",
+           [&](const Item& i) { ReadGeneration(r, i, c.generation); }},
+          {"limits", [&](const Item& i) { ReadLimits(r, i, c.limits); }},
+          {"http", [&](const Item& i) { ReadHttp(r, i, c.http); }},
+          {"backends", [&](const Item& i) { ReadBackends(r, i, c.backends); }},
+      });
 }
 
 // "backends[1].url" -> "backends[1]" -> "backends" -> "".
@@ -145,21 +170,25 @@ std::string ParentKey(const std::string& key) {
 
 bool Covers(const std::string& parsed, const std::string& key) {
   if (parsed == key) return true;
-  return key.size() > parsed.size() && key.compare(0, parsed.size(), parsed) == 0 &&
+  return key.size() > parsed.size() &&
+         key.compare(0, parsed.size(), parsed) == 0 &&
          (key[parsed.size()] == '.' || key[parsed.size()] == '[');
 }
 
 // Adds Validate's issues for the config as it will run (after ApplyDefaults),
 // skipping keys that already have a parse issue, each with its key's line.
-void AddValidationIssues(LoadResult& result, const LineMap& lines, const GetEnv& env) {
+void AddValidationIssues(LoadResult& result, const LineMap& lines,
+                         const GetEnv& env) {
   Config effective = result.config;
   ApplyDefaults(effective, env);
   std::vector<ConfigIssue> parse_issues = result.issues;
   for (ConfigIssue& issue : Validate(effective)) {
-    bool covered = std::any_of(parse_issues.begin(), parse_issues.end(),
-                               [&](const ConfigIssue& p) { return Covers(p.key, issue.key); });
+    bool covered = std::any_of(
+        parse_issues.begin(), parse_issues.end(),
+        [&](const ConfigIssue& p) { return Covers(p.key, issue.key); });
     if (covered) continue;
-    for (std::string key = issue.key; !key.empty() && issue.line == 0; key = ParentKey(key)) {
+    for (std::string key = issue.key; !key.empty() && issue.line == 0;
+         key = ParentKey(key)) {
       if (auto it = lines.find(key); it != lines.end()) issue.line = it->second;
     }
     result.issues.push_back(std::move(issue));
@@ -175,8 +204,9 @@ LoadResult ParseConfig(std::string_view toml_text, const GetEnv& env) {
   try {
     root = toml::parse(toml_text);
   } catch (const toml::parse_error& e) {
-    result.issues.push_back({"", static_cast<int>(e.source().begin.line),
-                             "not valid TOML: " + std::string(e.description())});
+    result.issues.push_back(
+        {"", static_cast<int>(e.source().begin.line),
+         "not valid TOML: " + std::string(e.description())});
     return result;
   } catch (const std::exception& e) {
     result.issues.push_back({"", 0, std::string("cannot parse: ") + e.what()});
@@ -188,7 +218,9 @@ LoadResult ParseConfig(std::string_view toml_text, const GetEnv& env) {
   AddValidationIssues(result, reader.lines(), env);
   // toml++ iterates keys in sorted order; report in file order instead.
   std::stable_sort(result.issues.begin(), result.issues.end(),
-                   [](const ConfigIssue& a, const ConfigIssue& b) { return a.line < b.line; });
+                   [](const ConfigIssue& a, const ConfigIssue& b) {
+                     return a.line < b.line;
+                   });
   return result;
 }
 

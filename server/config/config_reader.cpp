@@ -7,17 +7,21 @@ namespace aigen::config {
 namespace {
 
 constexpr std::string_view kDurationHint =
-    "expected a duration like \"120s\", \"2m\", \"1h\", \"1d\" or a number of seconds";
+    "expected a duration like \"120s\", \"2m\", \"1h\", \"1d\" or a number of "
+    "seconds";
 constexpr std::string_view kSizeHint =
     "expected a size like 65536 (bytes), \"64KiB\" or \"1MiB\"";
 
 // Leading digits of `text` (at most 12, so no overflow), and the rest.
-std::optional<std::pair<std::uint64_t, std::string_view>> SplitNumber(std::string_view text) {
+std::optional<std::pair<std::uint64_t, std::string_view>> SplitNumber(
+    std::string_view text) {
   size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
+    ++digits;
   if (digits == 0 || digits > 12) return std::nullopt;
   std::uint64_t value = 0;
-  for (size_t i = 0; i < digits; ++i) value = value * 10 + static_cast<unsigned>(text[i] - '0');
+  for (size_t i = 0; i < digits; ++i)
+    value = value * 10 + static_cast<unsigned>(text[i] - '0');
   return std::pair{value, text.substr(digits)};
 }
 
@@ -29,14 +33,16 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
       diagonal = above;
     }
   }
   return row[b.size()];
 }
 
-std::string UnknownKeyMessage(std::string_view name, std::initializer_list<Reader::Field> fields) {
+std::string UnknownKeyMessage(std::string_view name,
+                              std::initializer_list<Reader::Field> fields) {
   std::string_view best;
   size_t best_distance = 3;  // suggest only near misses
   std::string known;
@@ -48,7 +54,8 @@ std::string UnknownKeyMessage(std::string_view name, std::initializer_list<Reade
     }
     known += (known.empty() ? "" : ", ") + std::string(field.name);
   }
-  if (!best.empty()) return "unknown key; did you mean \"" + std::string(best) + "\"?";
+  if (!best.empty())
+    return "unknown key; did you mean \"" + std::string(best) + "\"?";
   return "unknown key; known keys here: " + known;
 }
 
@@ -85,13 +92,15 @@ std::optional<std::uint64_t> ParseByteSize(std::string_view text) {
 void Reader::Fields(const toml::table& table, const std::string& prefix,
                     std::initializer_list<Field> fields) {
   for (const auto& [name, node] : table) {
-    std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    std::string key = prefix.empty() ? std::string(name.str())
+                                     : prefix + "." + std::string(name.str());
     int line = static_cast<int>(name.source().begin.line);
     if (line <= 0) line = LineOf(node);
     Note(key, line);
     Item item{node, key, line};
-    auto field = std::find_if(fields.begin(), fields.end(),
-                              [&](const Field& f) { return f.name == name.str(); });
+    auto field =
+        std::find_if(fields.begin(), fields.end(),
+                     [&](const Field& f) { return f.name == name.str(); });
     if (field == fields.end()) {
       Issue(item, UnknownKeyMessage(name.str(), fields));
     } else {
@@ -102,7 +111,9 @@ void Reader::Fields(const toml::table& table, const std::string& prefix,
 
 const toml::table* Reader::Table(const Item& item) {
   const toml::table* table = item.node.as_table();
-  if (table == nullptr) Issue(item, "expected a table: write [" + item.key + "] and its keys below" + Got(item.node));
+  if (table == nullptr)
+    Issue(item, "expected a table: write [" + item.key +
+                    "] and its keys below" + Got(item.node));
   return table;
 }
 
@@ -131,7 +142,8 @@ bool Reader::Secret(const Item& item, std::string& out) {
   std::optional<std::string> value = env_(name);
   if (!value) {
     Issue(item, "environment variable " + name +
-                    " is not set (set it, e.g. in /etc/aigen/env, or write the value here)");
+                    " is not set (set it, e.g. in /etc/aigen/env, or write the "
+                    "value here)");
     return false;
   }
   out = std::move(*value);
@@ -199,15 +211,22 @@ bool Reader::ByteSize(const Item& item, size_t& out) {
 std::string Reader::Got(const toml::node& node) {
   if (node.is_string()) {
     const std::string& text = node.as_string()->get();
-    return " (got \"" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + "\")";
+    return " (got \"" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) +
+           "\")";
   }
   switch (node.type()) {
-    case toml::node_type::integer: return " (got " + std::to_string(node.as_integer()->get()) + ")";
-    case toml::node_type::floating_point: return " (got a decimal number)";
-    case toml::node_type::boolean: return node.as_boolean()->get() ? " (got true)" : " (got false)";
-    case toml::node_type::table: return " (got a table)";
-    case toml::node_type::array: return " (got a list)";
-    default: return " (got a date or time)";
+    case toml::node_type::integer:
+      return " (got " + std::to_string(node.as_integer()->get()) + ")";
+    case toml::node_type::floating_point:
+      return " (got a decimal number)";
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? " (got true)" : " (got false)";
+    case toml::node_type::table:
+      return " (got a table)";
+    case toml::node_type::array:
+      return " (got a list)";
+    default:
+      return " (got a date or time)";
   }
 }
 

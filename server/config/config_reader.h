@@ -19,6 +19,11 @@
 
 namespace aigen::config {
 
+// The base URL and model of an openai backend that names none.
+inline constexpr std::string_view kOpenAiDefaultUrl =
+    "https://api.openai.com/v1";
+inline constexpr std::string_view kOpenAiDefaultModel = "dall-e-2";
+
 // Dotted key ("backends[0].timeout") -> 1-based line where it was written.
 using LineMap = std::map<std::string, int, std::less<>>;
 

@@ -133,7 +133,10 @@ std::vector<DemoLayer> BuildDemoLand(const DemoScene& s, const DemoFrame& f) {
     const float haze = (n == 1 ? 0.25f : 0.72f * (1.0f - near)) + (s.water ? 0.15f : 0.0f);
     layer.color = Mix(s.land_color * s.light, haze_color, haze);
     layer.snow = Mix(Rgb{0.95f, 0.96f, 1.0f} * s.light, haze_color, haze);
-    if (s.snowcaps && s.land == DemoLand::kMountains) layer.snowline = band.base - band.amp * 0.62f;
+    // Only the far range: caps on nearer, lower ridges look like stray patches.
+    if (s.snowcaps && s.land == DemoLand::kMountains && i == 0 && n > 1) {
+      layer.snowline = band.base - band.amp * 0.62f;
+    }
   }
   return layers;
 }

@@ -264,11 +264,11 @@ void ApplyEffects(const Wishes& w, DemoScene& s) {
   for (size_t i = 0; i < w.tints.size(); ++i) {
     const Rgb t = w.tints[i];
     const float k = i == 0 ? 1.0f : 0.5f;
-    s.sky_top = Tint(s.sky_top, t, 0.35f * k);
-    s.sky_horizon = Tint(s.sky_horizon, t, 0.5f * k);
+    s.sky_top = Tint(s.sky_top, t, 0.25f * k);
+    s.sky_horizon = Tint(s.sky_horizon, t, 0.35f * k);
     s.glow = Tint(s.glow, t, 0.3f * k);
     s.cloud = Tint(s.cloud, t, 0.3f * k);
-    s.land_color = Tint(s.land_color, t, 0.25f * k);
+    s.land_color = Tint(s.land_color, t, 0.35f * k);
     s.water_color = Tint(s.water_color, t, 0.3f * k);
     s.accent = i == 0 ? t : Mix(s.accent, t, 0.4f);
   }

@@ -102,7 +102,7 @@ Painter::Painter(const DemoScene& s, int width, int height)
   clouds_ = Field(f_, [&](float u, float v) {
     return space ? Fbm(u * 2.5f + nx, v * 2.5f + ny, nz, 5) : Fbm(u * 2.2f + nx, v * 5.5f + ny, nz, 5);
   });
-  texture_ = Field(f_, [&](float u, float v) { return Fbm(u * 22 + ny, v * 22 + nx, nz + 40, 2); });
+  texture_ = Field(f_, [&](float u, float v) { return Fbm(u * 16 + ny, v * 48 + nx, nz + 40, 2); });
   if (s.abstract) {
     swirl_ = Field(f_, [&](float u, float v) {
       const float q = Fbm(u * 2 + nx, v * 2 + ny, nz, 4);
@@ -226,20 +226,22 @@ Rgb Painter::Land(int index, int x, int y) const {
   const float fy = static_cast<float>(y);
   const float depth = (fy - layer.top[x]) / f_.unit;
   const float tex = texture_.At(x, y);
-  Rgb c = layer.color * ((1.0f - 0.3f * Clamp01(depth * 2.5f)) * (0.92f + 0.18f * tex));
-  if (layer.snowline >= 0 && fy < layer.snowline + tex * f_.unit * 0.04f) {
+  Rgb c = layer.color * ((1.0f - 0.3f * Clamp01(depth * 2.5f)) * (0.96f + 0.08f * tex));
+  // Snow hangs down from peaks that rise above the snowline, never in islands.
+  const float above_line = layer.snowline - layer.top[x];
+  if (layer.snowline >= 0 && above_line > 0 && fy - layer.top[x] < above_line * (0.8f + 0.5f * tex)) {
     c = layer.snow * (0.9f + 0.1f * tex);
   }
   const bool windows = s_.land == DemoLand::kCity && index + 1 == static_cast<int>(layers_.size());
   if (!windows) return c;
-  const int pitch = std::max(3, static_cast<int>(f_.unit * 0.012f));
+  const int pitch = std::max(4, static_cast<int>(f_.unit * 0.018f));
   const int lx = x - layer.left[x], ly = static_cast<int>(depth * f_.unit);
-  if (lx < pitch / 2 || lx % pitch < pitch / 3 || ly % pitch < pitch / 3) return c;
+  if (lx < pitch / 2 || lx % pitch < pitch / 2 || ly % pitch < pitch / 2) return c;
   const uint64_t h = Mix64(s_.detail_seed ^ Mix64((static_cast<uint64_t>(layer.left[x]) << 40) ^
                                                   (static_cast<uint64_t>(lx / pitch) << 20) ^
                                                   static_cast<uint64_t>(ly / pitch)));
   if (s_.sky == DemoSky::kDay) return Mix(c, s_.sky_horizon, 0.3f);
-  if ((h & 3) != 0) return c * 0.85f;
+  if ((h & 7) >= 2) return c * 0.85f;
   return Rgb{1.0f, 0.8f, 0.45f} * (0.7f + 0.3f * static_cast<float>((h >> 8) & 255) / 255.0f);
 }
 

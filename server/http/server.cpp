@@ -117,7 +117,24 @@ namespace {
 
 // Streams a file from disk in pieces; the library applies a single Range to
 // it (ranges are cleared before routing on every other route).
-void ServeFile(const std::string& path, const std::string& type, httplib::Response& res) {
+// Checks a single Range against the file size, clamping its end (the library
+// trusts both ends and would read past the file). False when unsatisfiable.
+bool NormalizeRange(httplib::Ranges& ranges, ssize_t size) {
+  if (ranges.empty()) return true;
+  auto& [first, last] = ranges.front();
+  if (first == -1) {  // suffix: the last `last` bytes
+    if (last <= 0) return false;
+    first = std::max<ssize_t>(0, size - last);
+    last = size - 1;
+    return size > 0;
+  }
+  if (first >= size || (last != -1 && last < first)) return false;
+  if (last == -1 || last >= size) last = size - 1;
+  return true;
+}
+
+void ServeFile(const std::string& path, const std::string& type, httplib::Ranges& ranges,
+               httplib::Response& res) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0) {
@@ -126,6 +143,15 @@ void ServeFile(const std::string& path, const std::string& type, httplib::Respon
     return;
   }
   res.set_header("Accept-Ranges", "bytes");
+  if (!NormalizeRange(ranges, st.st_size)) {
+    ::close(fd);
+    res.status = 416;
+    res.set_header("Content-Range", "bytes */" + std::to_string(st.st_size));
+    SetJsonError(res, Status(Code::kInvalidArgument, "range not satisfiable", "bad_range"));
+    res.status = 416;
+    return;
+  }
+  if (!ranges.empty()) res.status = 206;
   res.set_content_provider(
       static_cast<size_t>(st.st_size), type,
       [fd](size_t offset, size_t length, httplib::DataSink& sink) {
@@ -215,7 +241,7 @@ void HttpServer::Install(Listener& listener) {
             },
             [this](bool) { streams_.fetch_sub(1); });
       } else if (!out.file.empty()) {
-        ServeFile(out.file, out.content_type, res);
+        ServeFile(out.file, out.content_type, const_cast<httplib::Request&>(raw).ranges, res);
       } else {
         res.set_content(out.body, out.content_type);
       }

@@ -1,7 +1,9 @@
 // Browser test of the aigen frontend.
 //
-//   node tests/e2e/run.mjs /path/to/aigen
+//   node tests/e2e/run.mjs /path/to/aigen [extra serve options]
 //
+// e.g. `--dev-static web/static` tests the page sources instead of the copy
+// embedded in the binary, without rebuilding it.
 // Starts the binary on 127.0.0.1:0 with a fresh data directory, drives Debian's
 // Chromium through playwright-core over the scenarios in scenarios.mjs, prints
 // PASS/FAIL per scenario and "N passed, N failed", and exits 0 only if all pass.
@@ -22,7 +24,7 @@ const OVERALL_TIMEOUT_MS = 120_000;
 const LISTEN_TIMEOUT_MS = 20_000;
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
-const state = { server: null, browser: null, dataDir: null, log: [] };
+const state = { server: null, browser: null, dataDir: null, log: [], aborted: false };
 
 function fail(message) {
   console.error(`e2e: ${message}`);
@@ -58,8 +60,9 @@ async function cleanup() {
 }
 
 // Starts `aigen serve` and resolves with its base URL once it logs "listening on".
-function startServer(binary, dataDir) {
-  const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
+function startServer(binary, dataDir, extraArgs) {
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs];
+  const server = spawn(binary, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   state.server = server;
@@ -102,10 +105,17 @@ async function loadPlaywright() {
   return null;
 }
 
+// Playwright's messages can carry the browser's whole log: keep what says why.
+function brief(message) {
+  const lines = message.replace(/\nBrowser logs:[\s\S]*?(?=\nCall log:|$)/, '').split('\n');
+  return lines.length > 15 ? `${lines.slice(0, 15).join('\n')}\n  … (E2E_VERBOSE=1 shows all)` : lines.join('\n');
+}
+
 async function runScenarios(env) {
   let passed = 0;
   let failed = 0;
   for (const [name, scenario] of SCENARIOS) {
+    if (state.aborted) break;
     const started = Date.now();
     try {
       await scenario(env);
@@ -113,7 +123,8 @@ async function runScenarios(env) {
       console.log(`PASS ${name} (${Date.now() - started} ms)`);
     } catch (error) {
       failed += 1;
-      console.log(`FAIL ${name}: ${error && error.message ? error.message : error}`);
+      const message = String(error && error.message ? error.message : error);
+      console.log(`FAIL ${name}: ${process.env.E2E_VERBOSE ? message : brief(message)}`);
       if (process.env.E2E_VERBOSE && error && error.stack) console.log(error.stack);
     }
   }
@@ -122,7 +133,7 @@ async function runScenarios(env) {
 
 async function main() {
   const binary = process.argv[2];
-  if (!binary) fail('usage: node tests/e2e/run.mjs /path/to/aigen');
+  if (!binary) fail('usage: node tests/e2e/run.mjs /path/to/aigen [extra serve options]');
   if (!fs.existsSync(binary)) fail(`no such binary: ${binary}`);
   if (!fs.existsSync(CHROMIUM)) {
     fail(`${CHROMIUM} is missing: install Debian's Chromium with "apt-get install chromium"`);
@@ -130,7 +141,7 @@ async function main() {
   const { chromium } = await loadPlaywright();
 
   state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aigen-e2e-'));
-  const baseUrl = await startServer(path.resolve(binary), state.dataDir);
+  const baseUrl = await startServer(path.resolve(binary), state.dataDir, process.argv.slice(3));
   console.log(`server: ${baseUrl} (data dir ${state.dataDir})`);
   state.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
@@ -148,11 +159,13 @@ process.on('exit', cleanupSync);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     console.error(`e2e: ${signal}, cleaning up`);
+    state.aborted = true;
     cleanup().finally(() => process.exit(1));
   });
 }
 const overall = setTimeout(() => {
   console.error(`e2e: overall timeout of ${OVERALL_TIMEOUT_MS / 1000} s reached`);
+  state.aborted = true;
   console.log(state.log.slice(-40).join('\n'));
   cleanup().finally(() => process.exit(1));
 }, OVERALL_TIMEOUT_MS);

@@ -1,7 +1,7 @@
+// Parsing: defaults, every key, every kind of error with its key and line.
 #include "config/config.h"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <regex>
@@ -16,7 +16,8 @@ namespace {
 using std::chrono::seconds;
 
 GetEnv FakeEnv(std::map<std::string, std::string> vars = {}) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+  return [vars = std::move(vars)](
+             const std::string& name) -> std::optional<std::string> {
     auto it = vars.find(name);
     if (it == vars.end()) return std::nullopt;
     return it->second;
@@ -29,7 +30,8 @@ std::string Describe(const std::vector<ConfigIssue>& issues) {
   return out;
 }
 
-const std::string kExample = std::string(AIGEN_TEST_DATA_DIR) + "/../../systemd/aigen.toml";
+const std::string kExample =
+    std::string(AIGEN_TEST_DATA_DIR) + "/../../systemd/aigen.toml";
 
 TEST_CASE("an empty file gives the defaults", "[config]") {
   LoadResult r = ParseConfig("", FakeEnv());
@@ -57,11 +59,12 @@ TEST_CASE("an empty file gives the defaults", "[config]") {
 }
 
 TEST_CASE("data_dir defaults to $STATE_DIRECTORY under systemd", "[config]") {
-  CHECK(ParseConfig("", FakeEnv({{"STATE_DIRECTORY", "/var/lib/aigen"}})).config.data_dir ==
-        "/var/lib/aigen");
-  CHECK(DefaultConfig(FakeEnv({{"STATE_DIRECTORY", "/var/lib/a:/var/lib/b"}})).data_dir ==
-        "/var/lib/a");
-  auto r = ParseConfig("data_dir = \"/srv/aigen\"", FakeEnv({{"STATE_DIRECTORY", "/x"}}));
+  CHECK(ParseConfig("", FakeEnv({{"STATE_DIRECTORY", "/var/lib/aigen"}}))
+            .config.data_dir == "/var/lib/aigen");
+  CHECK(DefaultConfig(FakeEnv({{"STATE_DIRECTORY", "/var/lib/a:/var/lib/b"}}))
+            .data_dir == "/var/lib/a");
+  auto r = ParseConfig("data_dir = \"/srv/aigen\"",
+                       FakeEnv({{"STATE_DIRECTORY", "/x"}}));
   CHECK(r.config.data_dir == "/srv/aigen");
 }
 
@@ -105,7 +108,8 @@ sampler = "DPM++ 2M"
 cfg_scale = 6.5
 max_n = 3
 )";
-  auto r = ParseConfig(text, FakeEnv({{"OPENAI_API_KEY", "sk-1"}, {"A1111_PASSWORD", "pw"}}));
+  auto r = ParseConfig(
+      text, FakeEnv({{"OPENAI_API_KEY", "sk-1"}, {"A1111_PASSWORD", "pw"}}));
   INFO(Describe(r.issues));
   REQUIRE(r.issues.empty());
   const Config& c = r.config;
@@ -153,22 +157,27 @@ TEST_CASE("durations and sizes in every accepted form", "[config]") {
     const char* value;
     long long seconds;
   };
-  const Case cases[] = {{"\"120s\"", 120}, {"\"2m\"", 120},       {"\"1h\"", 3600},
-                        {"\"24h\"", 86400}, {"\"1d\"", 86400},    {"\"365d\"", 365 * 86400},
-                        {"600", 600},       {"\"90000s\"", 90000}};
+  const Case cases[] = {{"\"120s\"", 120}, {"\"2m\"", 120},
+                        {"\"1h\"", 3600},  {"\"24h\"", 86400},
+                        {"\"1d\"", 86400}, {"\"365d\"", 365 * 86400},
+                        {"600", 600},      {"\"90000s\"", 90000}};
   for (const Case& c : cases) {
     INFO(c.value);
-    auto r = ParseConfig(std::string("[generation]\nexpire_after = ") + c.value, FakeEnv());
+    auto r = ParseConfig(std::string("[generation]\nexpire_after = ") + c.value,
+                         FakeEnv());
     INFO(Describe(r.issues));
     CHECK(r.issues.empty());
     CHECK(r.config.generation.expire_after.count() == c.seconds);
   }
-  const std::pair<const char*, size_t> sizes[] = {
-      {"2048", 2048}, {"\"4096\"", 4096}, {"\"512B\"", 0}, {"\"64KiB\"", 65536},
-      {"\"16MiB\"", 16u << 20}};
+  const std::pair<const char*, size_t> sizes[] = {{"2048", 2048},
+                                                  {"\"4096\"", 4096},
+                                                  {"\"512B\"", 0},
+                                                  {"\"64KiB\"", 65536},
+                                                  {"\"16MiB\"", 16u << 20}};
   for (const auto& [value, bytes] : sizes) {
     INFO(value);
-    auto r = ParseConfig(std::string("[http]\nmax_body_bytes = ") + value, FakeEnv());
+    auto r = ParseConfig(std::string("[http]\nmax_body_bytes = ") + value,
+                         FakeEnv());
     if (bytes == 0) {  // parsed, but below the 1KiB minimum
       REQUIRE(r.issues.size() == 1);
       CHECK(r.issues[0].key == "http.max_body_bytes");
@@ -189,58 +198,76 @@ TEST_CASE("each kind of error names its key and line", "[config]") {
   };
   const Case cases[] = {
       {"listen = \"unterminated\n", "", 1, "not valid TOML"},
-      {"log_level = \"info\"\nlog_level = \"debug\"\n", "", 2, "not valid TOML"},
+      {"log_level = \"info\"\nlog_level = \"debug\"\n", "", 2,
+       "not valid TOML"},
       {"\nlsiten = \":80\"\n", "lsiten", 2, "did you mean \"listen\""},
       {"[tls]\ncert = \"x\"\n", "tls", 1, "unknown key"},
       {"[http]\nthreds = 8\n", "http.threds", 2, "did you mean \"threads\""},
-      {"[[backends]]\nname = \"a\"\ntype = \"demo\"\ntimout = 5\n", "backends[0].timout", 4,
-       "did you mean \"timeout\""},
-      {"[[backends]]\nname = \"a\"\ntype = \"openai\"\ntimeout = \"2 minutes\"\n",
+      {"[[backends]]\nname = \"a\"\ntype = \"demo\"\ntimout = 5\n",
+       "backends[0].timout", 4, "did you mean \"timeout\""},
+      {"[[backends]]\nname = \"a\"\ntype = \"openai\"\ntimeout = \"2 "
+       "minutes\"\n",
        "backends[0].timeout", 4, "expected a duration like \"120s\", \"2m\""},
-      {"[[backends]]\nname = \"a\"\ntype = \"demo\"\ntimeout = \"2h\"\n", "backends[0].timeout", 4,
-       "between \"1s\" and \"1h\""},
+      {"[[backends]]\nname = \"a\"\ntype = \"demo\"\ntimeout = \"2h\"\n",
+       "backends[0].timeout", 4, "between \"1s\" and \"1h\""},
       {"[[backends]]\nname = \"a\"\ntype = \"demo\"\nconcurrency = 0\n",
        "backends[0].concurrency", 4, "between 1 and 64 (got 0)"},
       {"[[backends]]\nname = \"a\"\ntype = \"demo\"\nconcurrency = \"4\"\n",
        "backends[0].concurrency", 4, "expected a whole number (got \"4\")"},
       {"[[backends]]\nname = \"a\"\ntype = \"dalle\"\n", "backends[0].type", 3,
        "unknown type \"dalle\""},
-      {"[[backends]]\nname = \"a\"\ntype = 5\n", "backends[0].type", 3, "expected a string"},
+      {"[[backends]]\nname = \"a\"\ntype = 5\n", "backends[0].type", 3,
+       "expected a string"},
       {"\n[[backends]]\nname = \"a\"\n", "backends[0].type", 2, "required"},
-      {"\n[[backends]]\nname = \"gpu\"\ntype = \"automatic1111\"\n", "backends[0].url", 2,
-       "required for type automatic1111"},
-      {"[[backends]]\nname = \"a\"\ntype = \"openai\"\nurl = \"ftp://x\"\n", "backends[0].url", 4,
-       "must start with http:// or https://"},
+      {"\n[[backends]]\nname = \"gpu\"\ntype = \"automatic1111\"\n",
+       "backends[0].url", 2, "required for type automatic1111"},
+      {"[[backends]]\nname = \"a\"\ntype = \"openai\"\nurl = \"ftp://x\"\n",
+       "backends[0].url", 4, "must start with http:// or https://"},
       {"[[backends]]\ntype = \"demo\"\n", "backends[0].name", 1, "required"},
-      {"[[backends]]\nname = \"a\\tb\"\ntype = \"demo\"\n", "backends[0].name", 2, "printable"},
-      {"[[backends]]\ntype = \"demo\"\nname = \"" + std::string(65, 'x') + "\"\n",
+      {"[[backends]]\nname = \"a\\tb\"\ntype = \"demo\"\n", "backends[0].name",
+       2, "printable"},
+      {"[[backends]]\ntype = \"demo\"\nname = \"" + std::string(65, 'x') +
+           "\"\n",
        "backends[0].name", 3, "at most 64"},
-      {"[[backends]]\nname = \"a\"\ntype = \"openai\"\napi_key = \"env:NOPE\"\n",
+      {"[[backends]]\nname = \"a\"\ntype = \"openai\"\napi_key = "
+       "\"env:NOPE\"\n",
        "backends[0].api_key", 4, "NOPE is not set"},
       {"[[backends]]\nname = \"a\"\ntype = \"openai\"\napi_key = \"env:\"\n",
        "backends[0].api_key", 4, "needs a variable name"},
       {"[backends]\nname = \"a\"\n", "backends", 1, "double brackets"},
       {"listen = \"8080\"\n", "listen[0]", 1, "is not an address"},
-      {"listen = [\"[::]:8080\",\n  \"::1:80\"]\n", "listen[1]", 2, "IPv6 in brackets"},
+      {"listen = [\"[::]:8080\",\n  \"::1:80\"]\n", "listen[1]", 2,
+       "IPv6 in brackets"},
       {"listen = 8080\n", "listen", 1, "expected an address"},
       {"listen = []\n", "listen", 1, "at least one address"},
       {"data_dir = \"\"\n", "data_dir", 1, "must not be empty"},
       {"log_level = \"verbose\"\n", "log_level", 1, "debug, info, warn, error"},
       {"generation = 5\n", "generation", 1, "expected a table"},
-      {"[generation]\nanonymous = \"yes\"\n", "generation.anonymous", 2, "true or false"},
-      {"[generation]\nmax_queue = 0\n", "generation.max_queue", 2, "between 1 and 100000"},
-      {"[generation]\ndefault_backend = \"nope\"\n", "generation.default_backend", 2,
-       "names no backend"},
-      {"[generation]\nexpire_after = \"1w\"\n", "generation.expire_after", 2, "duration"},
-      {"[limits]\ngenerate = \"10/fortnight\"\n", "limits.generate", 2, "like \"10/hour\""},
-      {"[limits]\ngenerate = \"0/hour\"\n", "limits.generate", 2, "like \"10/hour\""},
-      {"[limits]\nipv6_prefix = 0\n", "limits.ipv6_prefix", 2, "32..64 is sensible"},
-      {"[limits]\nmax_tracked_clients = 0\n", "limits.max_tracked_clients", 2, "at least 1"},
-      {"[limits]\nmax_tracked_clients = -1\n", "limits.max_tracked_clients", 2, "negative"},
+      {"[generation]\nanonymous = \"yes\"\n", "generation.anonymous", 2,
+       "true or false"},
+      {"[generation]\nmax_queue = 0\n", "generation.max_queue", 2,
+       "between 1 and 100000"},
+      {"[generation]\ndefault_backend = \"nope\"\n",
+       "generation.default_backend", 2, "names no backend"},
+      {"[generation]\nexpire_after = \"1w\"\n", "generation.expire_after", 2,
+       "duration"},
+      {"[limits]\ngenerate = \"10/fortnight\"\n", "limits.generate", 2,
+       "like \"10/hour\""},
+      {"[limits]\ngenerate = \"0/hour\"\n", "limits.generate", 2,
+       "like \"10/hour\""},
+      {"[limits]\nipv6_prefix = 0\n", "limits.ipv6_prefix", 2,
+       "32..64 is sensible"},
+      {"[limits]\nmax_tracked_clients = 0\n", "limits.max_tracked_clients", 2,
+       "at least 1"},
+      {"[limits]\nmax_tracked_clients = -1\n", "limits.max_tracked_clients", 2,
+       "negative"},
       {"[http]\nthreads = 2\n", "http.threads", 2, "or 0 for automatic"},
-      {"[http]\nmax_body_bytes = 100\n", "http.max_body_bytes", 2, "1KiB to 16MiB"},
-      {"[http]\nmax_body_bytes = \"10GB\"\n", "http.max_body_bytes", 2, "\"64KiB\""},
-      {"[http]\nkeep_alive_max = 99999999999\n", "http.keep_alive_max", 2, "too large"},
+      {"[http]\nmax_body_bytes = 100\n", "http.max_body_bytes", 2,
+       "1KiB to 16MiB"},
+      {"[http]\nmax_body_bytes = \"10GB\"\n", "http.max_body_bytes", 2,
+       "\"64KiB\""},
+      {"[http]\nkeep_alive_max = 99999999999\n", "http.keep_alive_max", 2,
+       "too large"},
   };
   for (const Case& c : cases) {
     INFO(c.text);
@@ -254,11 +281,36 @@ TEST_CASE("each kind of error names its key and line", "[config]") {
 }
 
 TEST_CASE("valid keys still apply next to bad ones", "[config]") {
-  auto r = ParseConfig("log_level = \"warn\"\ncolour = true\n[http]\nthreads = \"x\"\n",
-                       FakeEnv());
+  auto r = ParseConfig(
+      "log_level = \"warn\"\ncolour = true\n[http]\nthreads = \"x\"\n",
+      FakeEnv());
   CHECK(r.issues.size() == 2);
   CHECK(r.config.log_level == "warn");
   CHECK(r.config.http.threads == 0);
+}
+
+TEST_CASE("dotted keys and inline tables read like tables", "[config]") {
+  auto r = ParseConfig(
+      "generation.max_queue = 5\nhttp = { threads = 16 }\n\nlimits.ipv6_prefix "
+      "= 200\n",
+      FakeEnv());
+  CHECK(r.config.generation.max_queue == 5);
+  CHECK(r.config.http.threads == 16);
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].key == "limits.ipv6_prefix");
+  CHECK(r.issues[0].line == 4);
+}
+
+TEST_CASE("backend names are counted in characters", "[config]") {
+  std::string name;
+  for (int i = 0; i < 64; ++i) name += "\xc3\xb1";  // "ñ": 2 bytes, 1 character
+  auto ok = ParseConfig(
+      "[[backends]]\ntype = \"demo\"\nname = \"" + name + "\"\n", FakeEnv());
+  CHECK(ok.issues.empty());
+  auto long_name = ParseConfig(
+      "[[backends]]\ntype = \"demo\"\nname = \"" + name + "n\"\n", FakeEnv());
+  REQUIRE(long_name.issues.size() == 1);
+  CHECK_THAT(long_name.issues[0].message, Catch::Contains("64 characters"));
 }
 
 TEST_CASE("env: values resolve through the environment", "[config]") {
@@ -270,7 +322,8 @@ username = "env:A_USER"
 password = "env:A_PASS"
 api_key = "plain-env-free"
 )";
-  auto r = ParseConfig(text, FakeEnv({{"A_USER", "alice"}, {"A_PASS", "s3cret"}}));
+  auto r =
+      ParseConfig(text, FakeEnv({{"A_USER", "alice"}, {"A_PASS", "s3cret"}}));
   INFO(Describe(r.issues));
   REQUIRE(r.issues.empty());
   CHECK(r.config.backends[0].username == "alice");
@@ -284,114 +337,8 @@ api_key = "plain-env-free"
   CHECK(unset.config.backends[0].password.empty());
 }
 
-TEST_CASE("ApplyDefaults adds a backend and resolves anonymous", "[config]") {
-  struct Case {
-    const char* text;
-    std::map<std::string, std::string> env;
-    const char* type;  // of backends[0]
-    const char* url;
-    bool anonymous;
-    const char* default_backend;
-  };
-  const char* kA1111 = "[[backends]]\nname = \"gpu\"\ntype = \"automatic1111\"\nurl = \"http://g:1\"\n";
-  const Case cases[] = {
-      {"", {}, "demo", "", true, "demo"},
-      {"", {{"OPENAI_API_KEY", ""}}, "demo", "", true, "demo"},
-      {"", {{"OPENAI_API_KEY", "sk"}}, "openai", "https://api.openai.com/v1", false, "openai"},
-      {"", {{"OPENAI_API_KEY", "sk"}, {"OPENAI_BASE_URL", "http://localai:8080/v1"}}, "openai",
-       "http://localai:8080/v1", false, "openai"},
-      {"[generation]\nanonymous = true\n", {{"OPENAI_API_KEY", "sk"}}, "openai",
-       "https://api.openai.com/v1", true, "openai"},
-      {"[generation]\nanonymous = false\n", {}, "demo", "", false, "demo"},
-      {kA1111, {{"OPENAI_API_KEY", "sk"}}, "automatic1111", "http://g:1", false, "gpu"},
-      {"[[backends]]\nname = \"d\"\ntype = \"demo\"\n", {}, "demo", "", true, "d"},
-  };
-  for (const Case& c : cases) {
-    INFO(c.text);
-    auto r = ParseConfig(c.text, FakeEnv(c.env));
-    REQUIRE(r.issues.empty());
-    ApplyDefaults(r.config, FakeEnv(c.env));
-    REQUIRE(r.config.backends.size() == 1);
-    CHECK(r.config.backends[0].type == c.type);
-    CHECK(r.config.backends[0].url == c.url);
-    REQUIRE(r.config.generation.anonymous.has_value());
-    CHECK(*r.config.generation.anonymous == c.anonymous);
-    CHECK(r.config.generation.default_backend == c.default_backend);
-    CHECK(Validate(r.config).empty());
-  }
-  Config openai;
-  ApplyDefaults(openai, FakeEnv({{"OPENAI_API_KEY", "sk-x"}}));
-  CHECK(openai.backends[0].name == "openai");
-  CHECK(openai.backends[0].api_key == "sk-x");
-  CHECK(openai.backends[0].model == "dall-e-2");
-}
-
-TEST_CASE("ParseListenAddress", "[config]") {
-  struct Case {
-    const char* text;
-    bool ok;
-    const char* host;
-    int port;
-  };
-  const Case cases[] = {
-      {"[::]:8080", true, "::", 8080},         {"127.0.0.1:0", true, "127.0.0.1", 0},
-      {"0.0.0.0:80", true, "0.0.0.0", 80},     {":8080", true, "::", 8080},
-      {"[::1]:65535", true, "::1", 65535},     {"localhost:3000", true, "localhost", 3000},
-      {"[fe80::1%eth0]:80", false, "", 0},     {"::1:80", false, "", 0},
-      {"[::1]", false, "", 0},                 {"[::1]80", false, "", 0},
-      {"127.0.0.1", false, "", 0},             {"127.0.0.1:65536", false, "", 0},
-      {"127.0.0.1:-1", false, "", 0},          {"127.0.0.1:", false, "", 0},
-      {"256.0.0.1:80", false, "", 0},          {"1.2.3:80", false, "", 0},
-      {"", false, "", 0},                      {"[zz]:80", false, "", 0},
-      {"host name:80", false, "", 0},          {"127.0.0.1:8o", false, "", 0},
-  };
-  for (const Case& c : cases) {
-    INFO(c.text);
-    auto parsed = ParseListenAddress(c.text);
-    REQUIRE(parsed.has_value() == c.ok);
-    if (!c.ok) continue;
-    CHECK(parsed->host == c.host);
-    CHECK(parsed->port == c.port);
-  }
-}
-
-TEST_CASE("Validate finds duplicate names and reports all issues", "[config]") {
-  Config c;
-  for (const char* name : {"gpu", "GPU", "other", "gpu"}) {
-    BackendConfig backend;
-    backend.name = name;
-    backend.type = "demo";
-    c.backends.push_back(backend);
-  }
-  auto issues = Validate(c);
-  INFO(Describe(issues));
-  REQUIRE(issues.size() == 2);
-  CHECK(issues[0].key == "backends[1].name");
-  CHECK_THAT(issues[0].message, Catch::Contains("already the name of backends[0]"));
-  CHECK(issues[1].key == "backends[3].name");
-
-  auto parsed = ParseConfig(
-      "[[backends]]\nname = \"a\"\ntype = \"demo\"\n\n[[backends]]\nname = \"a\"\ntype = \"demo\"\n",
-      FakeEnv());
-  REQUIRE(parsed.issues.size() == 1);
-  CHECK(parsed.issues[0].key == "backends[1].name");
-  CHECK(parsed.issues[0].line == 6);
-
-  Config many;
-  many.listen = {"nope"};
-  many.log_level = "loud";
-  many.http.threads = 1;
-  CHECK(Validate(many).size() == 3);
-}
-
-TEST_CASE("ConfigIssue::ToString", "[config]") {
-  CHECK(ConfigIssue{"backends[0].timeout", 12, "bad"}.ToString("aigen.toml") ==
-        "aigen.toml:12: backends[0].timeout: bad");
-  CHECK(ConfigIssue{"listen", 0, "bad"}.ToString("a.toml") == "a.toml: listen: bad");
-  CHECK(ConfigIssue{"", 3, "not valid TOML"}.ToString("a.toml") == "a.toml:3: not valid TOML");
-}
-
-TEST_CASE("LoadConfigFile reads files and reports unreadable ones", "[config]") {
+TEST_CASE("LoadConfigFile reads files and reports unreadable ones",
+          "[config]") {
   testing::TempDir dir;
   auto missing = LoadConfigFile(dir.path() / "missing.toml", FakeEnv());
   REQUIRE(missing.issues.size() == 1);
@@ -414,7 +361,8 @@ TEST_CASE("systemd/aigen.toml passes, as shipped and uncommented", "[config]") {
   // a key in each table), so every documented key and example value is checked.
   std::ifstream in(kExample);
   REQUIRE(in);
-  std::regex key_line(R"(^# ([a-z0-9_]+) = .*)"), table_line(R"(^# ?(\[\[?[a-z]+\]\]?)\s*$)");
+  std::regex key_line(R"(^# ([a-z0-9_]+) = .*)"),
+      table_line(R"(^# ?(\[\[?[a-z]+\]\]?)\s*$)");
   std::ostringstream out;
   std::set<std::string> seen;
   std::string line;
@@ -426,7 +374,8 @@ TEST_CASE("systemd/aigen.toml passes, as shipped and uncommented", "[config]") {
       seen.clear();
       ++tables;
       out << (is_table ? m[1].str() : line) << "\n";
-    } else if (std::regex_match(line, m, key_line) && seen.insert(m[1].str()).second) {
+    } else if (std::regex_match(line, m, key_line) &&
+               seen.insert(m[1].str()).second) {
       out << line.substr(2) << "\n";
     }
   }

@@ -36,7 +36,8 @@ export function waitText(seconds, now = Date.now()) {
 export function errorText(error) {
   const message = error && error.message ? error.message : 'Something went wrong.';
   if ((error.status === 429 || error.status === 503) && error.retryAfter !== null) {
-    return `${message} You can try again ${waitText(error.retryAfter)}.`;
+    const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+    return `${sentence} You can try again ${waitText(error.retryAfter)}.`;
   }
   return message;
 }

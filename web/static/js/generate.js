@@ -68,11 +68,14 @@ export function createComposer({ form, prompt, counter, negative, seed, size, ba
     const body = readRequest();
     if (!body) return;
     clearError();
+    // Disabling the focused button drops focus to <body>: give it back after.
+    const hadFocus = document.activeElement === button;
     setBusy(true);
     try {
       await onSubmit(body);
     } finally {
       setBusy(false);
+      if (hadFocus && (document.activeElement === document.body || !document.activeElement)) button.focus();
     }
   });
 

@@ -8,7 +8,7 @@ import { followGeneration } from './follow.js';
 import { errorText, isFinished } from './format.js';
 import { createComposer } from './generate.js';
 import { createHistory } from './history.js';
-import { createProgressView } from './progress.js';
+import { createProgressView, statusLine } from './progress.js';
 import { renderResult } from './result.js';
 
 const stage = {
@@ -45,6 +45,8 @@ function stopFollowing() {
 }
 
 function showFinished(generation) {
+  // Focus on Cancel would be lost when the panel hides: move it somewhere useful.
+  const refocus = stage.progress.contains(document.activeElement);
   stopFollowing();
   recent.update(generation);
   stage.error.textContent = '';
@@ -62,6 +64,7 @@ function showFinished(generation) {
     showOnly(stage.result, stage.empty, stage.progress, stage.result);
     announce('Generation canceled.');
   }
+  if (refocus) ((!stage.result.hidden && stage.result.querySelector('a[download], button')) || fields.prompt).focus();
 }
 
 function onProgress(generation) {
@@ -69,7 +72,7 @@ function onProgress(generation) {
   recent.update(generation);
   if (following && following.lastStatus !== generation.status) {
     following.lastStatus = generation.status;
-    announce(byId('progress-status').textContent);
+    announce(statusLine(generation));
   }
 }
 
@@ -160,7 +163,6 @@ function reuse(generation, seed) {
 const composer = createComposer(fields, submit);
 const picker = createBackendPicker({ ...fields, notice: byId('demo-notice') });
 const progress = createProgressView({
-  panel: stage.progress,
   status: byId('progress-status'),
   elapsed: byId('progress-elapsed'),
   bar: byId('progress-bar'),

@@ -4,7 +4,8 @@
 import { svg } from './dom.js';
 import { stopwatch } from './format.js';
 
-function statusLine(generation) {
+/** The one-line status shown for an unfinished generation. */
+export function statusLine(generation) {
   if (generation.status === 'queued') {
     const position = Number(generation.queue_position) || 0;
     return position > 0 ? `Queued — position ${position}` : 'Queued';
@@ -20,10 +21,10 @@ function placeholder(generation) {
   const width = Number(generation.width) || 512;
   const height = Number(generation.height) || 512;
   const count = Math.max(1, Math.min(4, Number(generation.n) || 1));
-  const frames = Array.from({ length: count }, () =>
+  // An empty SVG with a viewBox scales like an image of that size: no inline styles needed.
+  return Array.from({ length: count }, () =>
     svg('svg', { class: 'skeleton', viewBox: `0 0 ${width} ${height}`, 'aria-hidden': 'true' }),
   );
-  return frames;
 }
 
 /**
@@ -31,7 +32,7 @@ function placeholder(generation) {
  * start() shows it for a generation (startedAt: ms epoch the clock counts from);
  * stop() stops the clock. onCancel() runs when Cancel is pressed.
  */
-export function createProgressView({ panel, status, elapsed, bar, preview, cancel }, onCancel) {
+export function createProgressView({ status, elapsed, bar, preview, cancel }, onCancel) {
   let ticker = 0;
   let startedAt = 0;
   let shape = '';
@@ -75,5 +76,5 @@ export function createProgressView({ panel, status, elapsed, bar, preview, cance
     onCancel();
   });
 
-  return { start, update, stop, panel };
+  return { start, update, stop };
 }

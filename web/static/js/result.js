@@ -20,13 +20,15 @@ function picture(generation, image, index) {
         decoding: 'async',
       }),
     ),
-    el(
-      'figcaption',
-      { class: 'shot-actions' },
-      el('a', { class: 'btn small', href: image.url, download: name, text: count > 1 ? `Download ${index + 1}` : 'Download' }),
-      image.seed !== undefined && image.seed !== null && count > 1 ? el('span', { class: 'chip', text: `Seed ${image.seed}` }) : null,
-    ),
+    count > 1
+      ? el('figcaption', { class: 'shot-actions' }, downloadLink(image, name, `Download ${index + 1}`),
+        image.seed !== undefined && image.seed !== null ? el('span', { class: 'chip', text: `Seed ${image.seed}` }) : null)
+      : null,
   );
+}
+
+function downloadLink(image, name, text) {
+  return el('a', { class: 'btn small primary-soft', href: image.url, download: name, text });
 }
 
 function chips(generation) {
@@ -35,7 +37,7 @@ function chips(generation) {
     'ul',
     { class: 'chips', 'aria-label': 'Details' },
     generation.is_demo ? el('li', { class: 'badge demo', text: 'Demo, not AI' }) : null,
-    seed !== null && seed !== undefined ? el('li', { class: 'chip', text: `Seed ${seed}` }) : null,
+    seed !== null && seed !== undefined && generation.images.length <= 1 ? el('li', { class: 'chip', text: `Seed ${seed}` }) : null,
     el('li', { class: 'chip', text: `${generation.width}×${generation.height}` }),
     generation.backend ? el('li', { class: 'chip', text: generation.backend }) : null,
     generation.expires_at ? el('li', { class: 'chip subtle', text: `Expires ${relativeTime(generation.expires_at)}` }) : null,
@@ -64,6 +66,10 @@ function copyButton(prompt) {
 export function renderResult(container, generation, { onReuseSeed } = {}) {
   const images = Array.isArray(generation.images) ? generation.images : [];
   const seed = images[0] ? images[0].seed : generation.seed;
+  const single = images.length === 1
+    ? downloadLink(images[0], downloadName(generation.prompt, images[0].url), 'Download')
+    : null;
+  const [copy, copied] = copyButton(generation.prompt);
   container.replaceChildren(
     el('div', { class: `shots${images.length > 1 ? ' multi' : ''}` }, images.map((image, i) => picture(generation, image, i))),
     el(
@@ -74,10 +80,12 @@ export function renderResult(container, generation, { onReuseSeed } = {}) {
       el(
         'div',
         { class: 'result-actions' },
-        ...copyButton(generation.prompt),
+        single,
+        copy,
         onReuseSeed && seed !== null && seed !== undefined
           ? el('button', { type: 'button', class: 'btn small ghost', text: 'Reuse seed', onclick: () => onReuseSeed(generation, seed) })
           : null,
+        copied,
       ),
     ),
   );

@@ -1,0 +1,156 @@
+// The guards around cpp-httplib's unsafe defaults, checked over real sockets.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "integration/test_app.h"
+
+using aigen::testing::ParseJson;
+using aigen::testing::TestApp;
+using nlohmann::json;
+
+namespace {
+
+int PortOf(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
+
+// Sends raw bytes and returns everything the server answers until it closes
+// (or 5 s pass).
+std::string RawExchange(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("request bodies the library would read without limit are refused", "[http]") {
+  TestApp app;
+  int port = PortOf(app.url());
+  SECTION("chunked") {
+    std::string answer = RawExchange(port,
+        "POST /api/generations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n");
+    CHECK(answer.starts_with("HTTP/1.1 411"));
+    CHECK(answer.find("Content-Length") != std::string::npos);
+    CHECK(answer.find("Connection: close") != std::string::npos);
+  }
+  SECTION("compressed") {
+    std::string answer = RawExchange(port,
+        "POST /api/generations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd");
+    CHECK(answer.starts_with("HTTP/1.1 415"));
+  }
+  SECTION("over the size limit, refused before it is read") {
+    std::string answer = RawExchange(port,
+        "POST /api/generations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100000000\r\n\r\n{");
+    CHECK(answer.starts_with("HTTP/1.1 413"));
+    CHECK(answer.find("body_too_large") != std::string::npos);
+  }
+  CHECK(app.Count("SELECT COUNT(*) FROM generations") == 0);
+}
+
+TEST_CASE("errors never leak internals and are JSON", "[http]") {
+  TestApp app;
+  auto res = app.Client().Get("/api/nothing-here");
+  REQUIRE(res);
+  CHECK(res->status == 404);
+  CHECK(ParseJson(res->body)["error"]["code"] == "not_found");
+  CHECK_FALSE(res->has_header("EXCEPTION_WHAT"));
+  auto page = app.Client().Get("/no-such-page.html");
+  CHECK(page->status == 404);
+}
+
+TEST_CASE("ranges apply to image files only", "[http]") {
+  TestApp app;
+  httplib::Headers range = {{"Range", "bytes=0-3"}};
+  auto health = app.Client().Get("/healthz", range);
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(ParseJson(health->body)["status"] == "ok");
+
+  json job = app.Generate({{"prompt", "a cat"}, {"size", "small"}});
+  std::string url = job["images"][0]["url"];
+  auto full = app.Client().Get(url);
+  auto part = app.Client().Get(url, range);
+  REQUIRE(part);
+  CHECK(part->status == 206);
+  CHECK(part->body == full->body.substr(0, 4));
+  auto tail = app.Client().Get(url, {{"Range", "bytes=-10"}});
+  CHECK(tail->status == 206);
+  CHECK(tail->body == full->body.substr(full->body.size() - 10));
+  auto beyond = app.Client().Get(url, {{"Range", "bytes=99999999-"}});
+  CHECK(beyond->status == 416);
+  auto many = app.Client().Get(url, {{"Range", "bytes=0-1,2-3,4-5"}});
+  CHECK(many->status == 200);
+  CHECK(many->body == full->body);
+  auto cached = app.Client().Get(url, {{"If-None-Match", full->get_header_value("ETag")}});
+  CHECK(cached->status == 304);
+}
+
+TEST_CASE("JSON responses are never compressed on the request path", "[http]") {
+  TestApp app;
+  auto res = app.Client().Get("/api/backends", {{"Accept-Encoding", "br, gzip"}});
+  REQUIRE(res);
+  CHECK_FALSE(res->has_header("Content-Encoding"));
+  CHECK(res->get_header_value("Content-Type") == "application/json; charset=utf-8");
+}
+
+TEST_CASE("a second server cannot share the port", "[http]") {
+  TestApp app;
+  int port = PortOf(app.url());
+  auto second = aigen::App::Create([&] {
+    aigen::config::Config c;
+    c.listen = {"127.0.0.1:" + std::to_string(port)};
+    c.data_dir = app.data_dir().parent_path() / "second";
+    c.generation.anonymous = true;
+    aigen::config::BackendConfig demo;
+    demo.name = demo.type = "demo";
+    c.backends.push_back(demo);
+    return c;
+  }());
+  REQUIRE(second.ok());
+  aigen::Status s = (*second)->Start();
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find(std::to_string(port)) != std::string::npos);
+}
+
+TEST_CASE("static assets carry ETags and a gzip copy", "[http]") {
+  TestApp app;
+  auto plain = app.Client().Get("/");
+  REQUIRE(plain);
+  if (plain->status == 404) {
+    WARN("web/static is empty in this build");
+    return;
+  }
+  CHECK(plain->status == 200);
+  CHECK(plain->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  std::string etag = plain->get_header_value("ETag");
+  CHECK(etag.size() > 2);
+  auto again = app.Client().Get("/", {{"If-None-Match", etag}});
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+  // httplib's client inflates gzip bodies itself: the text must match.
+  auto client = app.Client();
+  client.set_decompress(true);
+  auto gz = client.Get("/", {{"Accept-Encoding", "gzip, br"}});
+  CHECK(gz->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gz->body == plain->body);
+  CHECK(plain->get_header_value("Content-Security-Policy").find("default-src 'self'") !=
+        std::string::npos);
+}
