@@ -21,8 +21,9 @@ namespace aigen::gen {
 // `on_progress`, if set, is called with 0..1 as rows are painted; returning
 // false stops the work. Errors: InvalidArgument (a side outside 1..4096),
 // Canceled (on_progress returned false), Internal (the encoder failed).
-Result<std::string> RenderDemoPng(std::string_view prompt, int64_t seed, int width, int height,
-                                  const std::function<bool(double)>& on_progress = {});
+Result<std::string> RenderDemoPng(
+    std::string_view prompt, int64_t seed, int width, int height,
+    const std::function<bool(double)>& on_progress = {});
 
 // The seed RenderDemoPng's callers use for "any seed" (-1): derived from the
 // prompt, so it is deterministic; non-negative and below 2^31.

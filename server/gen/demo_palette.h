@@ -5,7 +5,9 @@
 // of its arguments, so the same prompt and seed always give the same picture.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace aigen::gen {
 
@@ -45,18 +47,18 @@ struct DemoScene {
   DemoSky sky = DemoSky::kDay;
   DemoLand land = DemoLand::kHills;
   Rgb sky_top, sky_horizon;
-  Rgb glow;        // sun or moon light, also its halo
+  Rgb glow;  // sun or moon light, also its halo
   Rgb cloud;
   Rgb light;       // multiplies material colours (dim at night)
   Rgb land_color;  // material in full daylight
   Rgb water_color;
-  Rgb accent;      // aurora, nebula, abstract swirls
+  Rgb accent;  // aurora, nebula, abstract swirls
   int land_layers = 3;
   float horizon = 0.62f;
   float land_height = 1.0f;  // scales hill amplitude
   bool water = false;
-  bool sun = true;   // a sun disc (day themes) ...
-  bool moon = false; // ... or a moon (night); space draws a planet instead
+  bool sun = true;    // a sun disc (day themes) ...
+  bool moon = false;  // ... or a moon (night); space draws a planet instead
   float body_x = 0.7f, body_y = 0.3f, body_radius = 0.06f;
   float moon_phase = 0.0f;  // 0 full; else crescent offset
   float clouds = 0.3f;      // cover, 0..1
@@ -70,6 +72,21 @@ struct DemoScene {
   float noise_x = 0, noise_y = 0, noise_z = 0;  // perlin offsets, < 256
   uint64_t detail_seed = 0;                     // stars, trees, windows
 };
+
+// What a prompt's words ask for (demo_words.cpp): the first sky word and the
+// first land word, effects, and up to two colour tints. What stays unset is
+// left to the prompt hash.
+struct DemoWishes {
+  std::optional<DemoSky> sky;
+  std::optional<DemoLand> land;
+  bool water = false, snow = false, fire = false, aurora = false;
+  bool abstract = false, clear = false, cloudy = false;
+  std::vector<Rgb> tints;
+};
+
+// Reads the words of `prompt`: case-insensitive, plurals allowed ("trees",
+// "beaches", "cities"), anything else ignored.
+DemoWishes ReadDemoWishes(std::string_view prompt);
 
 // Reads colour and motif words from `prompt` (case-insensitive, plurals
 // allowed: "sunset", "ocean", "forest", "night", "snow", "desert", "fire",

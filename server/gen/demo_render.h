@@ -18,8 +18,8 @@ using DemoRowCallback = std::function<bool(int rows_done)>;
 // Paints `scene` into `rgb` (width * height * 3 bytes, row-major RGB8).
 // Returns false when `on_row` asked to stop (`rgb` is then partly painted).
 // REQUIRES: width, height >= 1; on_row callable.
-bool RenderDemoScene(const DemoScene& scene, int width, int height, uint8_t* rgb,
-                     const DemoRowCallback& on_row);
+bool RenderDemoScene(const DemoScene& scene, int width, int height,
+                     uint8_t* rgb, const DemoRowCallback& on_row);
 
 // Blends the "DEMO - NOT AI" caption (just "DEMO" when the image is too
 // narrow) into the bottom-right corner of `rgb`.
@@ -43,7 +43,8 @@ struct DemoLayer {
 };
 
 // The land layers of `scene`, nearest last; empty when the scene has none.
-std::vector<DemoLayer> BuildDemoLand(const DemoScene& scene, const DemoFrame& frame);
+std::vector<DemoLayer> BuildDemoLand(const DemoScene& scene,
+                                     const DemoFrame& frame);
 
 // Per-pixel effects (demo_effects.cpp), shared by the painter.
 

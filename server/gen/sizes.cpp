@@ -11,7 +11,8 @@ namespace {
 // long digit string can never overflow.
 constexpr int kMaxParsedSide = 16384;
 constexpr std::string_view kFormsMessage =
-    "size must be \"small\", \"medium\", \"large\" or WIDTHxHEIGHT such as \"1024x1024\"";
+    "size must be \"small\", \"medium\", \"large\" or WIDTHxHEIGHT such as "
+    "\"1024x1024\"";
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -21,11 +22,14 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() &&
+         EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
 }
 
 std::string_view Trim(std::string_view text) {
-  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  auto is_space = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+  };
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
@@ -42,7 +46,9 @@ int ParseSide(std::string_view digits) {
   return value <= kMaxParsedSide ? value : 0;
 }
 
-SizeRule Fixed(std::vector<Size> sizes) { return SizeRule{std::move(sizes), 0, 0, 0}; }
+SizeRule Fixed(std::vector<Size> sizes) {
+  return SizeRule{std::move(sizes), 0, 0, 0};
+}
 
 SizeRule Range(int multiple_of, int min_side, int max_side) {
   return SizeRule{{}, multiple_of, min_side, max_side};
@@ -60,7 +66,8 @@ bool RangeAllows(const SizeRule& rule, Size size) {
 
 bool Allows(const SizeRule& rule, Size size) {
   if (!rule.fixed.empty()) {
-    return std::find(rule.fixed.begin(), rule.fixed.end(), size) != rule.fixed.end();
+    return std::find(rule.fixed.begin(), rule.fixed.end(), size) !=
+           rule.fixed.end();
   }
   return RangeAllows(rule, size);
 }
@@ -78,13 +85,15 @@ std::string JoinSizes(const std::vector<Size>& sizes) {
 std::string DescribeRange(const SizeRule& rule) {
   std::string out = "widths and heights";
   if (rule.min_side > 0 && rule.max_side > 0) {
-    out += " from " + std::to_string(rule.min_side) + " to " + std::to_string(rule.max_side);
+    out += " from " + std::to_string(rule.min_side) + " to " +
+           std::to_string(rule.max_side);
   } else if (rule.max_side > 0) {
     out += " up to " + std::to_string(rule.max_side);
   } else if (rule.min_side > 0) {
     out += " from " + std::to_string(rule.min_side);
   }
-  if (rule.multiple_of > 1) out += " that are multiples of " + std::to_string(rule.multiple_of);
+  if (rule.multiple_of > 1)
+    out += " that are multiples of " + std::to_string(rule.multiple_of);
   return out;
 }
 
@@ -105,7 +114,8 @@ Result<Size> ParseSize(std::string_view text) {
     const int height = ParseSide(trimmed.substr(x + 1));
     if (width > 0 && height > 0) return Size{width, height};
   }
-  return Status::InvalidArgument(std::string(kFormsMessage) + " (each side 1 to " +
+  return Status::InvalidArgument(std::string(kFormsMessage) +
+                                     " (each side 1 to " +
                                      std::to_string(kMaxParsedSide) + ")",
                                  "invalid_size");
 }
@@ -128,19 +138,30 @@ SizeRule SizeRuleFor(std::string_view type, std::string_view model) {
   return Range(8, 64, 2048);
 }
 
-Status CheckSize(const SizeRule& rule, Size size, std::string_view model_label) {
+Status CheckSize(const SizeRule& rule, Size size,
+                 std::string_view model_label) {
   if (Allows(rule, size)) return Status::Ok();
-  const std::string label = model_label.empty() ? "this backend" : std::string(model_label);
+  const std::string label =
+      model_label.empty() ? "this backend" : std::string(model_label);
   const std::string accepted =
       rule.fixed.empty() ? DescribeRange(rule) : JoinSizes(rule.fixed);
-  return Status::InvalidArgument(label + " accepts " + accepted, "unsupported_size");
+  return Status::InvalidArgument(label + " accepts " + accepted,
+                                 "unsupported_size");
 }
 
 std::vector<Size> SuggestedSizes(const SizeRule& rule) {
   if (!rule.fixed.empty()) return rule.fixed;
   static constexpr std::array<Size, 10> kPresets = {{
-      {256, 256}, {512, 512}, {768, 512}, {512, 768}, {768, 768},
-      {1024, 1024}, {1024, 768}, {768, 1024}, {1536, 1024}, {1024, 1536},
+      {256, 256},
+      {512, 512},
+      {768, 512},
+      {512, 768},
+      {768, 768},
+      {1024, 1024},
+      {1024, 768},
+      {768, 1024},
+      {1536, 1024},
+      {1024, 1536},
   }};
   std::vector<Size> out;
   for (const Size& size : kPresets) {

@@ -170,12 +170,13 @@ TEST_CASE("AUTOMATIC1111 progress and cancellation", "[a1111]") {
     fake.SetGenerationTime(std::chrono::seconds(20));
     auto res = app.Post({{"prompt", "a cat"}, {"size", "512x512"}});
     std::string id = ParseJson(res->body)["id"];
-    // Wait until it runs: the stream's second event.
+    // Wait until the backend is at work: the first progress it reports.
     std::string buffer;
     app.Client().Get("/api/generations/" + id + "/events", [&](const char* d, size_t n) {
       buffer.append(d, n);
-      return buffer.find("\"status\":\"running\"") == std::string::npos;
+      return buffer.find("\"progress\":0.") == std::string::npos;
     });
+    REQUIRE(buffer.find("\"progress\":0.") != std::string::npos);
     auto del = app.Client().Delete("/api/generations/" + id);
     REQUIRE(del);
     CHECK(del->status == 200);

@@ -1,7 +1,6 @@
 #include <stb_image.h>
 
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -23,17 +22,19 @@ struct Decoded {
 
 Decoded Decode(const std::string& png) {
   Decoded out;
-  uint8_t* pixels = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(png.data()),
-                                          static_cast<int>(png.size()), &out.width, &out.height,
-                                          &out.channels, 3);
+  uint8_t* pixels = stbi_load_from_memory(
+      reinterpret_cast<const stbi_uc*>(png.data()),
+      static_cast<int>(png.size()), &out.width, &out.height, &out.channels, 3);
   if (pixels != nullptr) {
-    out.pixels.assign(pixels, pixels + static_cast<size_t>(out.width) * out.height * 3);
+    out.pixels.assign(pixels,
+                      pixels + static_cast<size_t>(out.width) * out.height * 3);
     stbi_image_free(pixels);
   }
   return out;
 }
 
-std::string Render(std::string_view prompt, int64_t seed, int width, int height) {
+std::string Render(std::string_view prompt, int64_t seed, int width,
+                   int height) {
   Result<std::string> png = RenderDemoPng(prompt, seed, width, height);
   REQUIRE(png.ok());
   return *png;
@@ -48,7 +49,8 @@ DemoBackend MakeDemo(int max_n = 0) {
   return DemoBackend(config);
 }
 
-GenerateRequest Request(std::string prompt, int64_t seed, int n, int size = 128) {
+GenerateRequest Request(std::string prompt, int64_t seed, int n,
+                        int size = 128) {
   GenerateRequest request;
   request.prompt = std::move(prompt);
   request.seed = seed;
@@ -67,10 +69,12 @@ TEST_CASE("RenderDemoPng is deterministic and seed-sensitive", "[demo]") {
 
 TEST_CASE("RenderDemoPng decodes at exactly the requested size", "[demo]") {
   const std::vector<std::pair<int, int>> sizes = {
-      {256, 256}, {512, 512}, {1024, 1024}, {1024, 576}, {512, 768}, {64, 64}, {1, 1}, {333, 77}};
+      {256, 256}, {512, 512}, {1024, 1024}, {1024, 576},
+      {512, 768}, {64, 64},   {1, 1},       {333, 77}};
   for (auto [width, height] : sizes) {
     INFO(width << "x" << height);
-    const Decoded image = Decode(Render("snowy mountains under a red sky", 3, width, height));
+    const Decoded image =
+        Decode(Render("snowy mountains under a red sky", 3, width, height));
     CHECK(image.width == width);
     CHECK(image.height == height);
     CHECK(image.channels == 3);
@@ -79,9 +83,10 @@ TEST_CASE("RenderDemoPng decodes at exactly the requested size", "[demo]") {
 }
 
 TEST_CASE("Every motif renders and decodes", "[demo]") {
-  for (const char* prompt : {"", "a cat", "ocean sunset", "pine forest", "city skyline at night",
-                             "aurora over a frozen lake", "fire", "galaxy nebula", "abstract swirl",
-                             "stormy sea", "desert dunes", "golden mountains at dawn"}) {
+  for (const char* prompt :
+       {"", "a cat", "ocean sunset", "pine forest", "city skyline at night",
+        "aurora over a frozen lake", "fire", "galaxy nebula", "abstract swirl",
+        "stormy sea", "desert dunes", "golden mountains at dawn"}) {
     INFO(prompt);
     const Decoded image = Decode(Render(prompt, 1, 160, 120));
     CHECK(image.width == 160);
@@ -91,18 +96,20 @@ TEST_CASE("Every motif renders and decodes", "[demo]") {
 
 TEST_CASE("The PNG says it is not AI", "[demo]") {
   const std::string png = Render("anything", 1, 128, 128);
-  CHECK(png.find(std::string("tEXtSoftware\0aigen demo generator (not AI)", 42)) !=
-        std::string::npos);
+  CHECK(png.find(std::string("tEXtSoftware\0aigen demo generator (not AI)",
+                             42)) != std::string::npos);
 }
 
 TEST_CASE("DrawDemoCaption marks only the bottom-right corner", "[demo]") {
-  for (auto [width, height] : std::vector<std::pair<int, int>>{{512, 512}, {64, 64}}) {
+  for (auto [width, height] :
+       std::vector<std::pair<int, int>>{{512, 512}, {64, 64}}) {
     std::vector<uint8_t> rgb(static_cast<size_t>(width) * height * 3, 128);
     DrawDemoCaption(rgb.data(), width, height);
     bool corner_changed = false, elsewhere_changed = false;
     for (int y = 0; y < height; ++y) {
       for (int x = 0; x < width; ++x) {
-        const bool changed = rgb[(static_cast<size_t>(y) * width + x) * 3] != 128;
+        const bool changed =
+            rgb[(static_cast<size_t>(y) * width + x) * 3] != 128;
         const bool in_corner = x >= width / 2 && y >= height - 24;
         (in_corner ? corner_changed : elsewhere_changed) |= changed;
       }
@@ -114,7 +121,8 @@ TEST_CASE("DrawDemoCaption marks only the bottom-right corner", "[demo]") {
 }
 
 TEST_CASE("RenderDemoPng refuses impossible sizes", "[demo]") {
-  for (auto [width, height] : std::vector<std::pair<int, int>>{{0, 10}, {10, 0}, {-1, 5}, {5000, 10}}) {
+  for (auto [width, height] : std::vector<std::pair<int, int>>{
+           {0, 10}, {10, 0}, {-1, 5}, {5000, 10}}) {
     Result<std::string> png = RenderDemoPng("x", 1, width, height);
     REQUIRE_FALSE(png.ok());
     CHECK(png.status().code() == Code::kInvalidArgument);
@@ -123,7 +131,8 @@ TEST_CASE("RenderDemoPng refuses impossible sizes", "[demo]") {
 
 TEST_CASE("RenderDemoPng stops when progress says so", "[demo]") {
   int calls = 0;
-  Result<std::string> png = RenderDemoPng("x", 1, 64, 64, [&](double) { return ++calls < 5; });
+  Result<std::string> png =
+      RenderDemoPng("x", 1, 64, 64, [&](double) { return ++calls < 5; });
   REQUIRE_FALSE(png.ok());
   CHECK(png.status().code() == Code::kCanceled);
   CHECK(calls == 5);
@@ -133,7 +142,8 @@ TEST_CASE("Prompt words choose the motif", "[demo]") {
   CHECK(MakeDemoScene("a sunset", 1).sky == DemoSky::kSunset);
   CHECK(MakeDemoScene("Starry NIGHT", 1).moon);
   CHECK(MakeDemoScene("starry night", 1).stars > 0);
-  CHECK(MakeDemoScene("night at sunset", 1).sky == DemoSky::kNight);  // the first word wins
+  CHECK(MakeDemoScene("night at sunset", 1).sky ==
+        DemoSky::kNight);  // the first word wins
   CHECK(MakeDemoScene("calm ocean at noon", 1).water);
   CHECK(MakeDemoScene("deep forests", 1).land == DemoLand::kForest);
   CHECK(MakeDemoScene("mountains", 1).land == DemoLand::kMountains);
@@ -190,7 +200,8 @@ TEST_CASE("Generate with seed -1 reports a deterministic seed", "[demo]") {
   REQUIRE(first->size() == 1);
   CHECK((*first)[0].seed == DemoSeedFor("a quiet lake"));
   CHECK((*first)[0].bytes == (*second)[0].bytes);
-  CHECK((*first)[0].bytes == Render("a quiet lake", DemoSeedFor("a quiet lake"), 128, 128));
+  CHECK((*first)[0].bytes ==
+        Render("a quiet lake", DemoSeedFor("a quiet lake"), 128, 128));
   CHECK((*first)[0].revised_prompt.empty());
 }
 
