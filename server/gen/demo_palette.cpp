@@ -1,95 +1,10 @@
 #include "gen/demo_palette.h"
 
 #include <algorithm>
-#include <optional>
-#include <string>
-#include <vector>
+#include <iterator>
 
 namespace aigen::gen {
 namespace {
-
-// What a prompt word suggests. Sky and land words: the first one in the
-// prompt wins; effects add up; colour words tint the palette.
-enum class Trait {
-  kDay,
-  kDawn,
-  kSunset,
-  kNight,
-  kStorm,
-  kSpace,  // sky
-  kHills,
-  kMountains,
-  kDunes,
-  kForest,
-  kCity,  // land
-  kWater,
-  kSnow,
-  kFire,
-  kAurora,
-  kAbstract,
-  kClear,
-  kCloudy,  // effects
-  kColor,
-};
-
-// Words suggesting each trait, separated by spaces.
-struct TraitWords {
-  Trait trait;
-  std::string_view words;
-};
-
-constexpr TraitWords kTraitWords[] = {
-    {Trait::kDay, "day sunny noon summer spring meadow"},
-    {Trait::kDawn, "dawn sunrise morning"},
-    {Trait::kSunset, "sunset dusk evening twilight sundown autumn"},
-    {Trait::kNight, "night midnight moon moonlit moonlight starry star dark"},
-    {Trait::kStorm, "storm stormy rain rainy thunder fog foggy mist"},
-    {Trait::kSpace,
-     "space galaxy nebula cosmos cosmic planet universe astronaut"},
-    {Trait::kHills, "hill valley field countryside"},
-    {Trait::kMountains, "mountain peak alps cliff volcano"},
-    {Trait::kDunes, "desert dune sand sahara cactus"},
-    {Trait::kForest, "forest tree woods jungle pine woodland"},
-    {Trait::kCity,
-     "city town skyline building urban skyscraper cyberpunk street"},
-    {Trait::kWater,
-     "ocean sea beach lake water wave coast island shore harbor river boat"},
-    {Trait::kSnow, "snow snowy winter ice icy frozen arctic glacier christmas"},
-    {Trait::kFire, "fire flame lava inferno burning dragon"},
-    {Trait::kAurora, "aurora northern borealis"},
-    {Trait::kAbstract,
-     "abstract pattern swirl marble fractal psychedelic texture"},
-    {Trait::kClear, "clear"},
-    {Trait::kCloudy, "cloud cloudy"},
-};
-
-struct ColorWord {
-  std::string_view word;
-  Rgb tint;
-};
-
-constexpr ColorWord kColorWords[] = {
-    {"red", {0.90f, 0.16f, 0.12f}},      {"crimson", {0.75f, 0.08f, 0.18f}},
-    {"scarlet", {0.95f, 0.2f, 0.1f}},    {"orange", {1.0f, 0.52f, 0.12f}},
-    {"amber", {1.0f, 0.68f, 0.15f}},     {"yellow", {1.0f, 0.88f, 0.25f}},
-    {"gold", {1.0f, 0.76f, 0.28f}},      {"golden", {1.0f, 0.76f, 0.28f}},
-    {"green", {0.25f, 0.75f, 0.3f}},     {"emerald", {0.1f, 0.7f, 0.45f}},
-    {"blue", {0.2f, 0.42f, 0.95f}},      {"azure", {0.3f, 0.6f, 1.0f}},
-    {"navy", {0.1f, 0.15f, 0.45f}},      {"teal", {0.1f, 0.65f, 0.65f}},
-    {"cyan", {0.2f, 0.85f, 0.9f}},       {"turquoise", {0.25f, 0.85f, 0.78f}},
-    {"purple", {0.55f, 0.25f, 0.78f}},   {"violet", {0.6f, 0.35f, 0.9f}},
-    {"lavender", {0.72f, 0.62f, 0.92f}}, {"magenta", {0.9f, 0.2f, 0.7f}},
-    {"pink", {1.0f, 0.55f, 0.72f}},      {"rose", {0.95f, 0.45f, 0.55f}},
-    {"white", {0.95f, 0.95f, 0.97f}},    {"silver", {0.78f, 0.8f, 0.86f}},
-    {"grey", {0.55f, 0.56f, 0.58f}},     {"gray", {0.55f, 0.56f, 0.58f}},
-    {"brown", {0.55f, 0.36f, 0.2f}},     {"neon", {1.0f, 0.2f, 0.85f}},
-};
-
-// What a prompt token means, if anything.
-struct Match {
-  Trait trait;
-  Rgb tint;
-};
 
 // A small deterministic generator over the scene's hash.
 class Rng {
@@ -106,50 +21,6 @@ class Rng {
   uint64_t state_;
 };
 
-std::vector<std::string> Tokens(std::string_view prompt) {
-  std::vector<std::string> tokens(1);
-  for (char c : prompt) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c >= 'a' && c <= 'z') {
-      tokens.back() += c;
-    } else if (!tokens.back().empty()) {
-      tokens.emplace_back();
-    }
-  }
-  if (tokens.back().empty()) tokens.pop_back();
-  return tokens;
-}
-
-// `token` is `word` or its plural ("trees", "beaches", "cities").
-bool IsWordOrPlural(std::string_view token, std::string_view word) {
-  if (token == word) return true;
-  if (token.size() <= word.size()) return false;
-  const std::string_view rest = token.substr(word.size());
-  if (token.substr(0, word.size()) == word) return rest == "s" || rest == "es";
-  const std::string_view stem = word.substr(0, word.size() - 1);
-  return word.back() == 'y' && token.size() == word.size() + 2 &&
-         token.substr(0, stem.size()) == stem &&
-         token.substr(stem.size()) == "ies";
-}
-
-std::optional<Match> Lookup(std::string_view token) {
-  for (const TraitWords& entry : kTraitWords) {
-    std::string_view words = entry.words;
-    while (!words.empty()) {
-      const size_t space = words.find(' ');
-      if (IsWordOrPlural(token, words.substr(0, space)))
-        return Match{entry.trait, {}};
-      words = space == std::string_view::npos ? std::string_view()
-                                              : words.substr(space + 1);
-    }
-  }
-  for (const ColorWord& entry : kColorWords) {
-    if (IsWordOrPlural(token, entry.word))
-      return Match{Trait::kColor, entry.tint};
-  }
-  return std::nullopt;
-}
-
 float Luma(Rgb c) { return 0.3f * c.r + 0.59f * c.g + 0.11f * c.b; }
 
 // Moves `base` toward the hue of `tint` by `amount`, keeping its brightness so
@@ -159,108 +30,25 @@ Rgb Tint(Rgb base, Rgb tint, float amount) {
   return Mix(base, tint * std::min(scale, 1.6f), amount);
 }
 
-// What the prompt's words asked for, before any defaults.
-struct Wishes {
-  bool has_sky = false, has_land = false;
-  DemoSky sky = DemoSky::kDay;
-  DemoLand land = DemoLand::kHills;
-  bool water = false, snow = false, fire = false, aurora = false,
-       abstract = false;
-  bool clear = false, cloudy = false;
-  std::vector<Rgb> tints;
-};
-
-void Apply(const Match& match, Wishes& w) {
-  auto sky = [&](DemoSky s) {
-    if (!w.has_sky) {
-      w.sky = s;
-      w.has_sky = true;
-    }
-  };
-  auto land = [&](DemoLand l) {
-    if (!w.has_land) {
-      w.land = l;
-      w.has_land = true;
-    }
-  };
-  switch (match.trait) {
-    case Trait::kDay:
-      sky(DemoSky::kDay);
-      break;
-    case Trait::kDawn:
-      sky(DemoSky::kDawn);
-      break;
-    case Trait::kSunset:
-      sky(DemoSky::kSunset);
-      break;
-    case Trait::kNight:
-      sky(DemoSky::kNight);
-      break;
-    case Trait::kStorm:
-      sky(DemoSky::kStorm);
-      break;
-    case Trait::kSpace:
-      sky(DemoSky::kSpace);
-      break;
-    case Trait::kHills:
-      land(DemoLand::kHills);
-      break;
-    case Trait::kMountains:
-      land(DemoLand::kMountains);
-      break;
-    case Trait::kDunes:
-      land(DemoLand::kDunes);
-      break;
-    case Trait::kForest:
-      land(DemoLand::kForest);
-      break;
-    case Trait::kCity:
-      land(DemoLand::kCity);
-      break;
-    case Trait::kWater:
-      w.water = true;
-      break;
-    case Trait::kSnow:
-      w.snow = true;
-      break;
-    case Trait::kFire:
-      w.fire = true;
-      break;
-    case Trait::kAurora:
-      w.aurora = true;
-      break;
-    case Trait::kAbstract:
-      w.abstract = true;
-      break;
-    case Trait::kClear:
-      w.clear = true;
-      break;
-    case Trait::kCloudy:
-      w.cloudy = true;
-      break;
-    case Trait::kColor:
-      if (w.tints.size() < 2) w.tints.push_back(match.tint);
-      break;
-  }
-}
-
 // Fills in what the words left open, from the prompt hash alone so that
 // every seed of one prompt shares its theme.
-void Default(uint64_t prompt_hash, Wishes& w) {
+void Default(uint64_t prompt_hash, DemoWishes& w) {
   Rng rng(prompt_hash);
-  if (!w.has_sky) {
+  if (!w.sky) {
     const float pick = rng.Uniform(0, 1);
     if (w.aurora || (w.fire && pick < 0.6f)) {
       w.sky = DemoSky::kNight;
     } else {
-      w.sky = pick < 0.33f   ? DemoSky::kDay
-              : pick < 0.58f ? DemoSky::kSunset
-              : pick < 0.73f ? DemoSky::kDawn
-              : pick < 0.95f ? DemoSky::kNight
-                             : DemoSky::kStorm;
+      constexpr DemoSky kSkyOrder[] = {DemoSky::kDay, DemoSky::kSunset,
+                                       DemoSky::kDawn, DemoSky::kNight,
+                                       DemoSky::kStorm};
+      constexpr float kUpTo[] = {0.33f, 0.58f, 0.73f, 0.95f, 1.0f};
+      size_t i = 0;
+      while (i + 1 < std::size(kUpTo) && pick >= kUpTo[i]) ++i;
+      w.sky = kSkyOrder[i];
     }
   }
-  if (!w.has_land) {
+  if (!w.land) {
     constexpr DemoLand kLands[] = {DemoLand::kHills,     DemoLand::kHills,
                                    DemoLand::kMountains, DemoLand::kForest,
                                    DemoLand::kDunes,     DemoLand::kMountains};
@@ -271,65 +59,51 @@ void Default(uint64_t prompt_hash, Wishes& w) {
   if (w.sky == DemoSky::kSpace) w.land = DemoLand::kNone;
 }
 
+// The look of each sky, indexed by DemoSky.
+struct SkyPreset {
+  Rgb top, horizon, glow, cloud, light;
+  float clouds, stars;
+  bool sun, moon;
+};
+
+// clang-format off
+constexpr SkyPreset kSkies[] = {
+    // kDay
+    {{0.2f, 0.42f, 0.82f}, {0.72f, 0.85f, 0.96f}, {1.0f, 0.97f, 0.86f},
+     {1.0f, 1.0f, 1.0f}, {1.0f, 1.0f, 1.0f}, 0.35f, 0.0f, true, false},
+    // kDawn
+    {{0.34f, 0.42f, 0.72f}, {1.0f, 0.74f, 0.62f}, {1.0f, 0.9f, 0.72f},
+     {1.0f, 0.78f, 0.78f}, {0.8f, 0.72f, 0.78f}, 0.35f, 0.0f, true, false},
+    // kSunset
+    {{0.17f, 0.11f, 0.36f}, {1.0f, 0.5f, 0.2f}, {1.0f, 0.84f, 0.45f},
+     {0.95f, 0.45f, 0.42f}, {0.42f, 0.24f, 0.32f}, 0.4f, 0.0f, true, false},
+    // kNight
+    {{0.01f, 0.015f, 0.06f}, {0.07f, 0.11f, 0.24f}, {0.93f, 0.94f, 1.0f},
+     {0.16f, 0.18f, 0.27f}, {0.1f, 0.12f, 0.2f}, 0.2f, 0.8f, false, true},
+    // kStorm
+    {{0.22f, 0.24f, 0.29f}, {0.52f, 0.55f, 0.6f}, {0.9f, 0.9f, 0.88f},
+     {0.4f, 0.42f, 0.47f}, {0.5f, 0.52f, 0.56f}, 0.85f, 0.0f, false, false},
+    // kSpace: the "sun" slot is a planet, drawn by the painter.
+    {{0.0f, 0.0f, 0.02f}, {0.03f, 0.01f, 0.07f}, {0.9f, 0.6f, 0.4f},
+     {0.0f, 0.0f, 0.0f}, {1.0f, 1.0f, 1.0f}, 0.0f, 1.0f, false, false},
+};
+// clang-format on
+
 void SetSky(DemoSky sky, DemoScene& s) {
+  const SkyPreset& p = kSkies[static_cast<int>(sky)];
   s.sky = sky;
-  switch (sky) {
-    case DemoSky::kDay:
-      s.sky_top = {0.2f, 0.42f, 0.82f};
-      s.sky_horizon = {0.72f, 0.85f, 0.96f};
-      s.glow = {1.0f, 0.97f, 0.86f};
-      s.cloud = {1.0f, 1.0f, 1.0f};
-      s.light = {1, 1, 1};
-      s.clouds = 0.35f;
-      break;
-    case DemoSky::kDawn:
-      s.sky_top = {0.34f, 0.42f, 0.72f};
-      s.sky_horizon = {1.0f, 0.74f, 0.62f};
-      s.glow = {1.0f, 0.9f, 0.72f};
-      s.cloud = {1.0f, 0.78f, 0.78f};
-      s.light = {0.8f, 0.72f, 0.78f};
-      s.clouds = 0.35f;
-      break;
-    case DemoSky::kSunset:
-      s.sky_top = {0.17f, 0.11f, 0.36f};
-      s.sky_horizon = {1.0f, 0.5f, 0.2f};
-      s.glow = {1.0f, 0.84f, 0.45f};
-      s.cloud = {0.95f, 0.45f, 0.42f};
-      s.light = {0.42f, 0.24f, 0.32f};
-      s.clouds = 0.4f;
-      break;
-    case DemoSky::kNight:
-      s.sky_top = {0.01f, 0.015f, 0.06f};
-      s.sky_horizon = {0.07f, 0.11f, 0.24f};
-      s.glow = {0.93f, 0.94f, 1.0f};
-      s.cloud = {0.16f, 0.18f, 0.27f};
-      s.light = {0.1f, 0.12f, 0.2f};
-      s.clouds = 0.2f;
-      s.stars = 0.8f;
-      s.sun = false;
-      s.moon = true;
-      break;
-    case DemoSky::kStorm:
-      s.sky_top = {0.22f, 0.24f, 0.29f};
-      s.sky_horizon = {0.52f, 0.55f, 0.6f};
-      s.glow = {0.9f, 0.9f, 0.88f};
-      s.cloud = {0.4f, 0.42f, 0.47f};
-      s.light = {0.5f, 0.52f, 0.56f};
-      s.clouds = 0.85f;
-      s.sun = false;
-      break;
-    case DemoSky::kSpace:
-      s.sky_top = {0.0f, 0.0f, 0.02f};
-      s.sky_horizon = {0.03f, 0.01f, 0.07f};
-      s.glow = {0.9f, 0.6f, 0.4f};
-      s.cloud = {0, 0, 0};
-      s.light = {1, 1, 1};
-      s.accent = {0.55f, 0.2f, 0.8f};
-      s.clouds = 0;
-      s.stars = 1.0f;
-      s.nebula = true;
-      break;
-  }
+  s.sky_top = p.top;
+  s.sky_horizon = p.horizon;
+  s.glow = p.glow;
+  s.cloud = p.cloud;
+  s.light = p.light;
+  s.clouds = p.clouds;
+  s.stars = p.stars;
+  s.sun = p.sun;
+  s.moon = p.moon;
+  s.nebula = sky == DemoSky::kSpace;
+  s.accent =
+      sky == DemoSky::kSpace ? Rgb{0.55f, 0.2f, 0.8f} : Rgb{0.3f, 0.8f, 0.9f};
 }
 
 Rgb LandMaterial(DemoLand land) {
@@ -350,7 +124,7 @@ Rgb LandMaterial(DemoLand land) {
   return {0, 0, 0};
 }
 
-void ApplyEffects(const Wishes& w, DemoScene& s) {
+void ApplyEffects(const DemoWishes& w, DemoScene& s) {
   if (w.land == DemoLand::kDunes) {
     s.sky_horizon =
         Mix(s.sky_horizon, Rgb{1.0f, 0.84f, 0.6f} * Luma(s.sky_horizon), 0.5f);
@@ -436,19 +210,14 @@ int64_t DemoSeedForPrompt(std::string_view prompt) {
 
 DemoScene MakeDemoScene(std::string_view prompt, int64_t seed) {
   const uint64_t prompt_hash = Fnv1a64(prompt);
-  Wishes wishes;
-  for (const std::string& token : Tokens(prompt)) {
-    if (const std::optional<Match> match = Lookup(token)) Apply(*match, wishes);
-  }
+  DemoWishes wishes = ReadDemoWishes(prompt);
   Default(prompt_hash, wishes);
   DemoScene scene;
-  SetSky(wishes.sky, scene);
-  scene.land = wishes.land;
+  SetSky(*wishes.sky, scene);
+  scene.land = *wishes.land;
   scene.water = wishes.water && scene.land != DemoLand::kNone;
   scene.land_color = LandMaterial(scene.land);
   scene.water_color = {0.07f, 0.3f, 0.48f};
-  if (scene.accent.r + scene.accent.g + scene.accent.b == 0)
-    scene.accent = {0.3f, 0.8f, 0.9f};
   ApplyEffects(wishes, scene);
   Layout(Mix64(prompt_hash ^ Mix64(static_cast<uint64_t>(seed))), scene);
   return scene;

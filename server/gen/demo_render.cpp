@@ -74,6 +74,8 @@ class Painter {
   void PaintRow(int y, uint8_t* out) const;
 
  private:
+  void PrepareFire();
+  void PrepareAurora();
   Rgb SkyBase(float y) const;
   Rgb Sky(int x, int y) const;
   Rgb Body(int x, int y, Rgb c) const;
@@ -121,31 +123,37 @@ Painter::Painter(const DemoScene& s, int width, int height)
       return Fbm(u * 3 + ny, v * 3 + nx, nz + 19, 5);
     });
   }
-  if (s.fire) {
-    fire_ = Field(f_, [&](float u, float v) {
-      return stb_perlin_turbulence_noise3(u * 4 + nx, v * 2 + ny, nz + 3, 2.0f,
-                                          0.5f, 4);
-    });
-    flame_height_.resize(width);
-    for (int x = 0; x < width; ++x) {
-      const float u = static_cast<float>(x) / f_.unit;
-      flame_height_[x] =
-          f_.unit * (0.3f + 0.08f * Noise(u * 3 + nx, 3.3f, nz) +
-                     0.1f * std::max(0.0f, Noise(u * 11 + ny, 5.1f, nz)));
-    }
-  }
-  if (s.aurora) {
-    aurora_center_.resize(width);
-    aurora_rays_.resize(width);
-    for (int x = 0; x < width; ++x) {
-      const float u = static_cast<float>(x) / f_.unit;
-      aurora_center_[x] =
-          f_.horizon * (0.38f + 0.16f * Fbm(u * 1.3f + nx, 9.1f, nz, 2));
-      aurora_rays_[x] = Clamp01(0.55f + 0.9f * Fbm(u * 14 + ny, 2.7f, nz, 2)) *
-                        Clamp01(0.6f + Noise(u * 1.7f + ny, 4.4f, nz));
-    }
-  }
+  if (s.fire) PrepareFire();
+  if (s.aurora) PrepareAurora();
   layers_ = BuildDemoLand(s, f_);
+}
+
+void Painter::PrepareFire() {
+  const float nx = s_.noise_x, ny = s_.noise_y, nz = s_.noise_z;
+  fire_ = Field(f_, [&](float u, float v) {
+    return stb_perlin_turbulence_noise3(u * 4 + nx, v * 2 + ny, nz + 3, 2.0f,
+                                        0.5f, 4);
+  });
+  flame_height_.resize(f_.width);
+  for (int x = 0; x < f_.width; ++x) {
+    const float u = static_cast<float>(x) / f_.unit;
+    flame_height_[x] =
+        f_.unit * (0.3f + 0.08f * Noise(u * 3 + nx, 3.3f, nz) +
+                   0.1f * std::max(0.0f, Noise(u * 11 + ny, 5.1f, nz)));
+  }
+}
+
+void Painter::PrepareAurora() {
+  const float nx = s_.noise_x, ny = s_.noise_y, nz = s_.noise_z;
+  aurora_center_.resize(f_.width);
+  aurora_rays_.resize(f_.width);
+  for (int x = 0; x < f_.width; ++x) {
+    const float u = static_cast<float>(x) / f_.unit;
+    aurora_center_[x] =
+        f_.horizon * (0.38f + 0.16f * Fbm(u * 1.3f + nx, 9.1f, nz, 2));
+    aurora_rays_[x] = Clamp01(0.55f + 0.9f * Fbm(u * 14 + ny, 2.7f, nz, 2)) *
+                      Clamp01(0.6f + Noise(u * 1.7f + ny, 4.4f, nz));
+  }
 }
 
 Rgb Painter::SkyBase(float y) const {

@@ -151,6 +151,11 @@ std::unique_ptr<httplib::ClientImpl> MakeClient(const BaseUrl& target, Clock::du
   return client;
 }
 
+std::string DescribeSize(size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 httplib::Request BuildRequest(const BaseUrl& target, const HttpRequest& request) {
   httplib::Request req;
   req.method = request.method;
@@ -292,8 +297,7 @@ Result<HttpResponse> HttpClient::SendTo(const BaseUrl& target, const HttpRequest
   }
   const std::string where = label_ + " at " + target.text;
   if (over_cap) {
-    return Status::BadGateway(where + " sent an answer larger than " +
-                              std::to_string(options.max_bytes >> 20) + " MiB");
+    return Status::BadGateway(where + " sent an answer larger than " + DescribeSize(options.max_bytes));
   }
   // A stopped connection can look like a complete body that ended early:
   // once the watchdog fired, the body is never trusted.

@@ -73,7 +73,9 @@ inline constexpr size_t kMaxImageBytes = 64u << 20;  // one downloaded image
 // Guarantees: connect timeout of at most 10 s, TLS certificates verified
 // against the system CAs, redirects never followed, bodies capped, and a call
 // never outlives its deadline by more than a moment, even against a server
-// that trickles bytes forever. Thread-safe.
+// that trickles bytes forever. An abort ends a call at once, except during a
+// TCP connect or TLS handshake, which httplib lets finish (at most 10 s).
+// Thread-safe.
 class HttpClient {
  public:
   // `label` names the backend in messages ("openai"); `timeout` is the

@@ -12,6 +12,9 @@ constexpr char kImageColumns[] =
     "id, generation_id, position, file, thumb, format, width, height, bytes, seed, "
     "revised_prompt, missing, created_at";
 
+constexpr char kFileReferenced[] = "SELECT 1 FROM images WHERE file = ? LIMIT 1";
+constexpr char kThumbReferenced[] = "SELECT 1 FROM images WHERE thumb = ? LIMIT 1";
+
 Image ReadImage(const Statement& s) {
   Image img;
   img.id = s.Text(0);
@@ -173,19 +176,15 @@ Result<GenerationStore::OrphanFiles> GenerationStore::DeleteExpired(int64_t now)
   auto changes = db_.Prepare("SELECT changes()");
   if (changes.ok() && changes->Step().ok()) out.generations = static_cast<size_t>(changes->Int(0));
   if (Status s = tx.Commit(); !s.ok()) return s;
-  // Content-addressed files may be shared with rows that remain.
-  auto still_used = [&](const char* sql, const std::string& path) {
-    auto q = db_.Prepare(sql);
-    if (!q.ok()) return true;  // when unsure, keep the file
-    q->Bind(1, path);
-    auto row = q->Step();
-    return !row.ok() || *row;
-  };
+  // Content-addressed files may be shared with rows that remain; when unsure,
+  // keep the file.
   std::erase_if(out.images, [&](const std::string& f) {
-    return still_used("SELECT 1 FROM images WHERE file = ? LIMIT 1", f);
+    auto used = ReferencedLocked(kFileReferenced, f);
+    return !used.ok() || *used;
   });
   std::erase_if(out.thumbs, [&](const std::string& f) {
-    return still_used("SELECT 1 FROM images WHERE thumb = ? LIMIT 1", f);
+    auto used = ReferencedLocked(kThumbReferenced, f);
+    return !used.ok() || *used;
   });
   return out;
 }
@@ -225,20 +224,21 @@ Result<std::vector<std::string>> GenerationStore::ReferencedThumbs() {
   return Column("SELECT DISTINCT thumb FROM images");
 }
 
+Result<bool> GenerationStore::ReferencedLocked(const char* sql, const std::string& path) {
+  auto q = db_.Prepare(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(1, path);
+  return q->Step();
+}
+
 Result<bool> GenerationStore::IsFileReferenced(const std::string& file) {
   auto lock = db_.Lock();
-  auto q = db_.Prepare("SELECT 1 FROM images WHERE file = ? LIMIT 1");
-  if (!q.ok()) return q.status();
-  q->Bind(1, file);
-  return q->Step();
+  return ReferencedLocked(kFileReferenced, file);
 }
 
 Result<bool> GenerationStore::IsThumbReferenced(const std::string& thumb) {
   auto lock = db_.Lock();
-  auto q = db_.Prepare("SELECT 1 FROM images WHERE thumb = ? LIMIT 1");
-  if (!q.ok()) return q.status();
-  q->Bind(1, thumb);
-  return q->Step();
+  return ReferencedLocked(kThumbReferenced, thumb);
 }
 
 Result<int> GenerationStore::MarkMissing(const std::vector<std::string>& present_files) {

@@ -61,6 +61,8 @@ class GenerationStore {
  private:
   Result<std::vector<model::Image>> LoadImages(const std::string& generation_id);
   Result<std::vector<std::string>> Column(const char* sql);
+  // REQUIRES: the database lock is held.
+  Result<bool> ReferencedLocked(const char* sql, const std::string& path);
 
   Database& db_;
 };
