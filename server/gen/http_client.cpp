@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <thread>
 
-#include "gen/backend.h"
 #include "util/encoding.h"
 #include "version.h"
 
@@ -22,8 +22,12 @@ using Clock = std::chrono::steady_clock;
 // call ends.
 class CallWatchdog {
  public:
-  CallWatchdog(httplib::ClientImpl& client, AbortSignal& signal, Clock::time_point deadline)
-      : client_(client), signal_(signal), deadline_(deadline), thread_([this] { Run(); }) {}
+  CallWatchdog(httplib::ClientImpl& client, AbortSignal& signal,
+               Clock::time_point deadline)
+      : client_(client),
+        signal_(signal),
+        deadline_(deadline),
+        thread_([this] { Run(); }) {}
 
   ~CallWatchdog() { Finish(); }
   CallWatchdog(const CallWatchdog&) = delete;
@@ -43,14 +47,16 @@ class CallWatchdog {
  private:
   void Run() {
     std::unique_lock lock(signal_.mutex_);
-    signal_.cv_.wait_until(lock, deadline_, [this] { return finished_ || signal_.aborted_; });
+    signal_.cv_.wait_until(lock, deadline_,
+                           [this] { return finished_ || signal_.aborted_; });
     if (finished_) return;
     fired_ = true;
     while (!finished_) {
       lock.unlock();
       client_.stop();
       lock.lock();
-      signal_.cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return finished_; });
+      signal_.cv_.wait_for(lock, std::chrono::milliseconds(20),
+                           [this] { return finished_; });
     }
   }
 
@@ -72,12 +78,10 @@ bool IsUrlSafe(std::string_view s) {
 }
 
 Result<int> ParsePort(std::string_view text) {
-  if (text.empty() || text.size() > 5 ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return Status::InvalidArgument("the port must be a number from 1 to 65535");
-  }
-  int port = std::stoi(std::string(text));
-  if (port < 1 || port > 65535) {
+  int port = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, port);
+  if (ec != std::errc() || stop != end || port < 1 || port > 65535) {
     return Status::InvalidArgument("the port must be a number from 1 to 65535");
   }
   return port;
@@ -88,15 +92,18 @@ Status ParseAuthority(std::string_view authority, BaseUrl& url) {
   std::string_view port_text;
   if (authority.starts_with('[')) {
     size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Status::InvalidArgument("unclosed '[' in the host");
+    if (close == std::string_view::npos)
+      return Status::InvalidArgument("unclosed '[' in the host");
     url.host = std::string(authority.substr(1, close - 1));
     std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(':')) return Status::InvalidArgument("bad text after ']'");
+    if (!rest.empty() && !rest.starts_with(':'))
+      return Status::InvalidArgument("bad text after ']'");
     if (!rest.empty()) port_text = rest.substr(1);
   } else {
     size_t colon = authority.find(':');
     url.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+    if (colon != std::string_view::npos)
+      port_text = authority.substr(colon + 1);
   }
   if (url.host.empty()) return Status::InvalidArgument("the URL has no host");
   if (port_text.empty()) return Status::Ok();
@@ -108,59 +115,78 @@ Status ParseAuthority(std::string_view authority, BaseUrl& url) {
 
 std::string DescribeError(httplib::Error error) {
   switch (error) {
-    case httplib::Error::Connection: return "connection failed (refused, unreachable or unknown host)";
-    case httplib::Error::ConnectionTimeout: return "connection timed out";
-    case httplib::Error::BindIPAddress: return "could not bind a local address";
-    case httplib::Error::SSLConnection: return "TLS handshake failed";
-    case httplib::Error::SSLLoadingCerts: return "could not load the system CA certificates";
+    case httplib::Error::Connection:
+      return "connection failed (refused, unreachable or unknown host)";
+    case httplib::Error::ConnectionTimeout:
+      return "connection timed out";
+    case httplib::Error::BindIPAddress:
+      return "could not bind a local address";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return "could not load the system CA certificates";
     case httplib::Error::SSLServerVerification:
       return "its TLS certificate could not be verified for this host name";
-    case httplib::Error::Read: return "the connection broke while reading the answer";
-    case httplib::Error::Write: return "the connection broke while sending the request";
-    case httplib::Error::Compression: return "the answer's compression is corrupt";
-    default: return "HTTP error " + httplib::to_string(error);
+    case httplib::Error::Read:
+      return "the connection broke while reading the answer";
+    case httplib::Error::Write:
+      return "the connection broke while sending the request";
+    case httplib::Error::Compression:
+      return "the answer's compression is corrupt";
+    default:
+      return "HTTP error " + httplib::to_string(error);
   }
 }
 
-std::unique_ptr<httplib::ClientImpl> MakeClient(const BaseUrl& target, Clock::duration remaining) {
+std::unique_ptr<httplib::ClientImpl> MakeClient(const BaseUrl& target,
+                                                Clock::duration remaining) {
   std::unique_ptr<httplib::ClientImpl> client;
   if (target.scheme == "https") {
     auto ssl = std::make_unique<httplib::SSLClient>(target.host, target.port);
     // Debian's bundle; without it OpenSSL's compiled-in default is used.
     std::error_code ec;
     if (std::filesystem::exists("/etc/ssl/certs/ca-certificates.crt", ec)) {
-      ssl->set_ca_cert_path("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs");
+      ssl->set_ca_cert_path("/etc/ssl/certs/ca-certificates.crt",
+                            "/etc/ssl/certs");
     }
     ssl->enable_server_certificate_verification(true);
     client = std::move(ssl);
   } else {
     client = std::make_unique<httplib::ClientImpl>(target.host, target.port);
   }
-  // The library waits 300 s for a connect by default; never beyond 10 s or the deadline.
+  // The library waits 300 s for a connect by default; never beyond 10 s or the
+  // deadline.
   auto connect = std::min<Clock::duration>(std::chrono::seconds(10), remaining);
-  client->set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(connect));
-  // Per-recv timeouts only need to outlast the deadline: the watchdog ends the call.
-  auto io = std::chrono::duration_cast<std::chrono::microseconds>(remaining) + std::chrono::seconds(1);
+  client->set_connection_timeout(
+      std::chrono::duration_cast<std::chrono::microseconds>(connect));
+  // Per-recv timeouts only need to outlast the deadline: the watchdog ends the
+  // call.
+  auto io = std::chrono::duration_cast<std::chrono::microseconds>(remaining) +
+            std::chrono::seconds(1);
   client->set_read_timeout(io);
   client->set_write_timeout(io);
   client->set_keep_alive(false);
   client->set_follow_location(false);
-  // Paths are ours or came encoded from a server; re-encoding would corrupt signed URLs.
+  // Paths are ours or came encoded from a server; re-encoding would corrupt
+  // signed URLs.
   client->set_url_encode(false);
   client->set_tcp_nodelay(true);
   return client;
 }
 
 std::string DescribeSize(size_t bytes) {
-  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+    return std::to_string(bytes >> 20) + " MiB";
   return std::to_string(bytes) + " bytes";
 }
 
-httplib::Request BuildRequest(const BaseUrl& target, const HttpRequest& request) {
+httplib::Request BuildRequest(const BaseUrl& target,
+                              const HttpRequest& request) {
   httplib::Request req;
   req.method = request.method;
   req.path = target.path_prefix + request.path;
-  for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
+  for (const auto& [name, value] : request.headers)
+    req.headers.emplace(name, value);
   req.headers.emplace("Accept", "application/json, image/*");
   req.headers.emplace("User-Agent", "aigen/" AIGEN_VERSION);
   if (request.method == "POST") {
@@ -171,10 +197,13 @@ httplib::Request BuildRequest(const BaseUrl& target, const HttpRequest& request)
 }
 
 Status Unreachable(const std::string& where, httplib::Error error) {
-  bool connecting = error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout ||
-                    error == httplib::Error::SSLConnection || error == httplib::Error::SSLLoadingCerts ||
+  bool connecting = error == httplib::Error::Connection ||
+                    error == httplib::Error::ConnectionTimeout ||
+                    error == httplib::Error::SSLConnection ||
+                    error == httplib::Error::SSLLoadingCerts ||
                     error == httplib::Error::SSLServerVerification;
-  std::string prefix = connecting ? "could not reach " + where : "lost the connection to " + where;
+  std::string prefix = connecting ? "could not reach " + where
+                                  : "lost the connection to " + where;
   return Status::BadGateway(prefix + ": " + DescribeError(error));
 }
 
@@ -183,16 +212,21 @@ Status Unreachable(const std::string& where, httplib::Error error) {
 Result<BaseUrl> ParseBaseUrl(std::string_view text) {
   size_t sep = text.find("://");
   if (sep == std::string_view::npos) {
-    return Status::InvalidArgument("the URL must start with http:// or https://");
+    return Status::InvalidArgument(
+        "the URL must start with http:// or https://");
   }
   BaseUrl url;
   url.scheme = std::string(text.substr(0, sep));
-  std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(
+      url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
+      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (url.scheme != "http" && url.scheme != "https") {
-    return Status::InvalidArgument("the URL must start with http:// or https://");
+    return Status::InvalidArgument(
+        "the URL must start with http:// or https://");
   }
-  if (!IsUrlSafe(text)) return Status::InvalidArgument("the URL holds spaces or control characters");
+  if (!IsUrlSafe(text))
+    return Status::InvalidArgument(
+        "the URL holds spaces or control characters");
   std::string_view rest = text.substr(sep + 3);
   if (rest.find_first_of("?#") != std::string_view::npos) {
     return Status::InvalidArgument("the URL must not have a query or fragment");
@@ -200,11 +234,14 @@ Result<BaseUrl> ParseBaseUrl(std::string_view text) {
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   if (authority.find('@') != std::string_view::npos) {
-    return Status::InvalidArgument("put credentials in the username/password or api_key keys, not in the URL");
+    return Status::InvalidArgument(
+        "put credentials in the username/password or api_key keys, not in the "
+        "URL");
   }
   url.port = url.scheme == "https" ? 443 : 80;
   if (Status s = ParseAuthority(authority, url); !s.ok()) return s;
-  std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  std::string_view path =
+      slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
   while (path.ends_with('/')) path.remove_suffix(1);
   url.path_prefix = std::string(path);
   url.text = url.scheme + "://" + std::string(authority) + url.path_prefix;
@@ -224,47 +261,59 @@ bool AbortSignal::aborted() const {
   return aborted_;
 }
 
-HttpClient::HttpClient(BaseUrl base, std::string label, std::chrono::seconds timeout)
+HttpClient::HttpClient(BaseUrl base, std::string label,
+                       std::chrono::seconds timeout)
     : base_(std::move(base)), label_(std::move(label)), timeout_(timeout) {}
 
-Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const CallOptions& options) const {
+Result<HttpResponse> HttpClient::Send(const HttpRequest& request,
+                                      const CallOptions& options) const {
   return SendTo(base_, request, options);
 }
 
 Result<HttpResponse> HttpClient::Fetch(
-    std::string_view url, const std::vector<std::pair<std::string, std::string>>& headers,
+    std::string_view url,
+    const std::vector<std::pair<std::string, std::string>>& headers,
     const CallOptions& options) const {
   BaseUrl origin = base_;
   origin.path_prefix.clear();
   std::string_view path = url;
   if (!url.starts_with('/')) {
     size_t sep = url.find("://");
-    size_t end = sep == std::string_view::npos ? sep : url.find_first_of("/?#", sep + 3);
+    size_t end =
+        sep == std::string_view::npos ? sep : url.find_first_of("/?#", sep + 3);
     auto parsed = ParseBaseUrl(url.substr(0, end));
     if (!parsed.ok()) {
-      return Status::BadGateway(label_ + " linked to an image at an unusable URL: " +
+      return Status::BadGateway(label_ +
+                                " linked to an image at an unusable URL: " +
                                 parsed.status().message());
     }
     origin = *parsed;
-    path = end == std::string_view::npos ? std::string_view("/") : url.substr(end);
+    path =
+        end == std::string_view::npos ? std::string_view("/") : url.substr(end);
   }
   path = path.substr(0, path.find('#'));
-  if (!IsUrlSafe(path)) return Status::BadGateway(label_ + " linked to an image at an unusable URL");
+  if (!IsUrlSafe(path))
+    return Status::BadGateway(label_ +
+                              " linked to an image at an unusable URL");
   HttpRequest get;
-  get.path = path.starts_with('/') ? std::string(path) : "/" + std::string(path);
-  bool same_origin = origin.scheme == base_.scheme && origin.host == base_.host && origin.port == base_.port;
+  get.path =
+      path.starts_with('/') ? std::string(path) : "/" + std::string(path);
+  bool same_origin = origin.scheme == base_.scheme &&
+                     origin.host == base_.host && origin.port == base_.port;
   if (same_origin) get.headers = headers;
   return SendTo(origin, get, options);
 }
 
-Result<HttpResponse> HttpClient::SendTo(const BaseUrl& target, const HttpRequest& request,
+Result<HttpResponse> HttpClient::SendTo(const BaseUrl& target,
+                                        const HttpRequest& request,
                                         const CallOptions& options) const {
   AbortSignal own_signal;
   AbortSignal& signal = options.abort != nullptr ? *options.abort : own_signal;
   if (signal.aborted()) return Status::Canceled("the generation was canceled");
   auto remaining = options.deadline - Clock::now();
   if (remaining <= Clock::duration::zero()) return TimedOut();
-  if (!IsUrlSafe(request.path)) return Status::Internal("unsafe request path for " + label_);
+  if (!IsUrlSafe(request.path))
+    return Status::Internal("unsafe request path for " + label_);
   auto client = MakeClient(target, remaining);
 
   httplib::Request req = BuildRequest(target, request);
@@ -272,8 +321,9 @@ Result<HttpResponse> HttpClient::SendTo(const BaseUrl& target, const HttpRequest
   bool over_cap = false;
   req.response_handler = [&](const httplib::Response& res) {
     // Refuse a declared oversize body before reading any of it.
-    over_cap = res.has_header("Content-Length") &&
-               res.get_header_value<uint64_t>("Content-Length") > options.max_bytes;
+    over_cap =
+        res.has_header("Content-Length") &&
+        res.get_header_value<uint64_t>("Content-Length") > options.max_bytes;
     return !over_cap;
   };
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
@@ -297,11 +347,13 @@ Result<HttpResponse> HttpClient::SendTo(const BaseUrl& target, const HttpRequest
   }
   const std::string where = label_ + " at " + target.text;
   if (over_cap) {
-    return Status::BadGateway(where + " sent an answer larger than " + DescribeSize(options.max_bytes));
+    return Status::BadGateway(where + " sent an answer larger than " +
+                              DescribeSize(options.max_bytes));
   }
   // A stopped connection can look like a complete body that ended early:
   // once the watchdog fired, the body is never trusted.
-  if (signal.aborted() && (fired || !sent)) return Status::Canceled("the generation was canceled");
+  if (signal.aborted() && (fired || !sent))
+    return Status::Canceled("the generation was canceled");
   if (fired || Clock::now() >= options.deadline) return TimedOut();
   if (!sent) return Unreachable(where, error);
   out.status = res.status;
@@ -314,35 +366,16 @@ Status HttpClient::TimedOut() const {
                                 std::to_string(timeout_.count()) + " s");
 }
 
-std::shared_ptr<AbortSignal> InFlightCalls::Add(const JobControl& control) {
-  auto signal = std::make_shared<AbortSignal>();
-  std::lock_guard lock(mutex_);
-  calls_[&control] = signal;
-  // Read under the lock: a Cancel that set the flag before we registered
-  // found nothing to abort, so the flag is our only news of it.
-  if (control.canceled.load()) signal->Abort();
-  return signal;
-}
-
-void InFlightCalls::Remove(const JobControl& control) {
-  std::lock_guard lock(mutex_);
-  calls_.erase(&control);
-}
-
-std::shared_ptr<AbortSignal> InFlightCalls::Find(const JobControl& control) const {
-  std::lock_guard lock(mutex_);
-  auto it = calls_.find(&control);
-  return it == calls_.end() ? nullptr : it->second;
-}
-
 bool JsonNestingWithin(std::string_view text, int max_depth) {
   int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // skip the escaped character, which may be a quote
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // skip the escaped character, which may be a quote
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -354,7 +387,8 @@ bool JsonNestingWithin(std::string_view text, int max_depth) {
   return true;
 }
 
-std::string BasicAuthorization(std::string_view user, std::string_view password) {
+std::string BasicAuthorization(std::string_view user,
+                               std::string_view password) {
   std::string pair = std::string(user) + ":" + std::string(password);
   return "Basic " + util::Base64Encode(pair);
 }
@@ -363,12 +397,15 @@ Result<std::string> DecodeImageBase64(std::string_view text) {
   if (text.starts_with("data:")) {
     size_t comma = text.find(";base64,");
     if (comma == std::string_view::npos) {
-      return Status::BadGateway("the backend sent a data URL that is not base64");
+      return Status::BadGateway(
+          "the backend sent a data URL that is not base64");
     }
     text = text.substr(comma + 8);
   }
   auto bytes = util::Base64Decode(text);
-  if (!bytes.ok()) return Status::BadGateway("the backend sent image data that is not valid base64");
+  if (!bytes.ok())
+    return Status::BadGateway(
+        "the backend sent image data that is not valid base64");
   return std::move(bytes).value();
 }
 

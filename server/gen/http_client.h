@@ -11,19 +11,18 @@
 #include <utility>
 #include <vector>
 
+#include "gen/backend.h"
 #include "util/status.h"
 
 namespace aigen::gen {
 
-struct JobControl;
-
 // A backend's base URL split into the parts a connection needs.
 struct BaseUrl {
-  std::string scheme;       // "http" | "https"
-  std::string host;         // "127.0.0.1", "api.openai.com", "::1" (no brackets)
-  int port = 0;             // explicit or the scheme's default
+  std::string scheme;  // "http" | "https"
+  std::string host;    // "127.0.0.1", "api.openai.com", "::1" (no brackets)
+  int port = 0;        // explicit or the scheme's default
   std::string path_prefix;  // "" or "/v1": no trailing slash
-  std::string text;         // as configured, without a trailing slash; for messages
+  std::string text;  // as configured, without a trailing slash; for messages
 };
 
 // Parses "http[s]://host[:port][/prefix]". InvalidArgument (saying what is
@@ -46,10 +45,11 @@ class AbortSignal {
 
 struct HttpRequest {
   std::string method = "GET";  // "GET" | "POST"
-  std::string path;            // appended to the base URL's prefix; may hold a query
-  std::string body;            // sent with POST
+  std::string path;  // appended to the base URL's prefix; may hold a query
+  std::string body;  // sent with POST
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Authorization
+  std::vector<std::pair<std::string, std::string>>
+      headers;  // e.g. Authorization
 };
 
 struct HttpResponse {
@@ -60,12 +60,15 @@ struct HttpResponse {
 
 // Limits of one call.
 struct CallOptions {
-  std::chrono::steady_clock::time_point deadline;  // the whole call, body included
+  std::chrono::steady_clock::time_point
+      deadline;                  // the whole call, body included
   size_t max_bytes = 64u << 20;  // larger bodies fail with BadGateway
-  AbortSignal* abort = nullptr;  // optional; aborting makes the call return Canceled
+  AbortSignal* abort =
+      nullptr;  // optional; aborting makes the call return Canceled
 };
 
-inline constexpr size_t kMaxJsonBytes = 64u << 20;   // JSON carrying base64 images
+inline constexpr size_t kMaxJsonBytes = 64u
+                                        << 20;  // JSON carrying base64 images
 inline constexpr size_t kMaxImageBytes = 64u << 20;  // one downloaded image
 
 // Outgoing HTTP for the backends, over httplib. Each call opens its own
@@ -90,15 +93,17 @@ class HttpClient {
   // (connect, TLS, reset) or when the body exceeds max_bytes; GatewayTimeout
   // "<label> did not answer within N s" when the deadline passes; Canceled
   // when `options.abort` fires.
-  Result<HttpResponse> Send(const HttpRequest& request, const CallOptions& options) const;
+  Result<HttpResponse> Send(const HttpRequest& request,
+                            const CallOptions& options) const;
 
   // GETs an absolute http(s) URL (an image the backend links to), with the
   // same rules. `headers` are sent only when the URL is on the base's host and
   // port, so an API key never leaks to a storage host. A URL starting with "/"
   // is resolved against the base's host.
-  Result<HttpResponse> Fetch(std::string_view url,
-                             const std::vector<std::pair<std::string, std::string>>& headers,
-                             const CallOptions& options) const;
+  Result<HttpResponse> Fetch(
+      std::string_view url,
+      const std::vector<std::pair<std::string, std::string>>& headers,
+      const CallOptions& options) const;
 
  private:
   Result<HttpResponse> SendTo(const BaseUrl& target, const HttpRequest& request,
@@ -116,14 +121,30 @@ class InFlightCalls {
  public:
   // Registers `control` and returns its new signal, already aborted when
   // `control.canceled` is set (Cancel may have come before Generate).
-  std::shared_ptr<AbortSignal> Add(const JobControl& control);
-  void Remove(const JobControl& control);
+  std::shared_ptr<AbortSignal> Add(const JobControl& control) {
+    auto signal = std::make_shared<AbortSignal>();
+    std::lock_guard lock(mutex_);
+    calls_[&control] = signal;
+    // Read under the lock: a Cancel that came before we registered found
+    // nothing to abort, so the flag is our only news of it.
+    if (control.canceled.load()) signal->Abort();
+    return signal;
+  }
+  void Remove(const JobControl& control) {
+    std::lock_guard lock(mutex_);
+    calls_.erase(&control);
+  }
   // The signal of a registered job, or null.
-  std::shared_ptr<AbortSignal> Find(const JobControl& control) const;
+  std::shared_ptr<AbortSignal> Find(const JobControl& control) const {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(&control);
+    return it == calls_.end() ? nullptr : it->second;
+  }
 
  private:
   mutable std::mutex mutex_;
-  std::map<const JobControl*, std::shared_ptr<AbortSignal>> calls_;  // guarded by mutex_
+  std::map<const JobControl*, std::shared_ptr<AbortSignal>>
+      calls_;  // guarded by mutex_
 };
 
 // Registers a job for its scope.
@@ -149,7 +170,8 @@ class InFlightGuard {
 bool JsonNestingWithin(std::string_view text, int max_depth = 64);
 
 // "Basic <base64(user:password)>".
-std::string BasicAuthorization(std::string_view user, std::string_view password);
+std::string BasicAuthorization(std::string_view user,
+                               std::string_view password);
 
 // Base64 image data as backends send it: plain, or as a "data:...;base64,"
 // URL (some A1111 forks). BadGateway when it is not base64.

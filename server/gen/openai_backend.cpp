@@ -20,7 +20,9 @@ json ParseJson(const std::string& text) {
   return json::parse(text, nullptr, false);
 }
 
-bool IsGptImageModel(std::string_view model) { return model.starts_with("gpt-image"); }
+bool IsGptImageModel(std::string_view model) {
+  return model.starts_with("gpt-image");
+}
 
 // Models served by OpenAI itself, which reject request fields they do not know.
 bool IsOpenAIModel(std::string_view model) {
@@ -43,16 +45,19 @@ BackendInfo MakeInfo(const config::BackendConfig& config) {
   return info;
 }
 
-std::string BuildBody(const config::BackendConfig& config, const GenerateRequest& request) {
+std::string BuildBody(const config::BackendConfig& config,
+                      const GenerateRequest& request) {
   json body = {{"prompt", request.prompt},
                {"n", std::clamp(request.n, 1, MaxN(config))},
-               {"size", std::to_string(request.width) + "x" + std::to_string(request.height)}};
+               {"size", std::to_string(request.width) + "x" +
+                            std::to_string(request.height)}};
   if (!config.model.empty()) body["model"] = config.model;
   // GPT image models always answer base64 and reject the field; every other
   // model answers URLs unless asked (sd.cpp ignores it and sends base64).
   if (!IsGptImageModel(config.model)) body["response_format"] = "b64_json";
   if (!IsOpenAIModel(config.model) && !request.negative_prompt.empty()) {
-    body["negative_prompt"] = request.negative_prompt;  // LocalAI; others ignore it
+    body["negative_prompt"] =
+        request.negative_prompt;  // LocalAI; others ignore it
   }
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -96,39 +101,54 @@ ApiError ReadApiError(const json& doc) {
   return error;
 }
 
-Status MapError(const config::BackendConfig& config, int status, const std::string& body) {
+Status MapError(const config::BackendConfig& config, int status,
+                const std::string& body) {
   json doc = ParseJson(body);
   if (doc.is_discarded()) {
-    return Status::BadGateway("backend answered something that is not JSON (HTTP " +
-                              std::to_string(status) + ")");
+    return Status::BadGateway(
+        "backend answered something that is not JSON (HTTP " +
+        std::to_string(status) + ")");
   }
   ApiError error = ReadApiError(doc);
   if (error.message.empty()) error.message = "no message";
   const std::string who = "backend '" + config.name + "': ";
-  auto is = [&](std::string_view what) { return error.code == what || error.type == what; };
-  if ((status == 400 || status == 403) && (is("content_policy_violation") || is("moderation_blocked"))) {
+  auto is = [&](std::string_view what) {
+    return error.code == what || error.type == what;
+  };
+  if ((status == 400 || status == 403) &&
+      (is("content_policy_violation") || is("moderation_blocked"))) {
     return Status::InvalidArgument(error.message, "content_policy");
   }
   if (status == 401) {
-    util::LogError(who + "the OpenAI API key was refused (401): " + error.message);
-    return Status::BadGateway("the OpenAI API key was refused (401): " + error.message, "upstream_auth");
+    util::LogError(who +
+                   "the OpenAI API key was refused (401): " + error.message);
+    return Status::BadGateway(
+        "the OpenAI API key was refused (401): " + error.message,
+        "upstream_auth");
   }
   if (status == 429 && is("insufficient_quota")) {
     util::LogWarn(who + "the account's quota is exhausted: " + error.message);
-    return Status::Unavailable("the image service's quota is exhausted: " + error.message,
-                               "upstream_quota");
+    return Status::Unavailable(
+        "the image service's quota is exhausted: " + error.message,
+        "upstream_quota");
   }
-  if (status == 429) return Status::Unavailable(error.message, "upstream_rate_limited");
-  return Status::BadGateway("upstream error " + std::to_string(status) + ": " + error.message);
+  if (status == 429)
+    return Status::Unavailable(error.message, "upstream_rate_limited");
+  return Status::BadGateway("upstream error " + std::to_string(status) + ": " +
+                            error.message);
 }
 
 // One entry of "data": inline base64, or a link to download.
-Result<GeneratedImage> ReadImage(const HttpClient& http, const json& item,
-                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                 const CallOptions& options) {
-  if (!item.is_object()) return Status::BadGateway(http.label() + " sent an image entry that is not an object");
+Result<GeneratedImage> ReadImage(
+    const HttpClient& http, const json& item,
+    const std::vector<std::pair<std::string, std::string>>& headers,
+    const CallOptions& options) {
+  if (!item.is_object())
+    return Status::BadGateway(http.label() +
+                              " sent an image entry that is not an object");
   GeneratedImage image;
-  if (auto it = item.find("revised_prompt"); it != item.end() && it->is_string()) {
+  if (auto it = item.find("revised_prompt");
+      it != item.end() && it->is_string()) {
     image.revised_prompt = it->get<std::string>();
   }
   auto b64 = item.find("b64_json");
@@ -140,13 +160,14 @@ Result<GeneratedImage> ReadImage(const HttpClient& http, const json& item,
     return image;
   }
   if (url == item.end() || !url->is_string()) {
-    return Status::BadGateway(http.label() + " sent an image entry with neither b64_json nor url");
+    return Status::BadGateway(
+        http.label() + " sent an image entry with neither b64_json nor url");
   }
   auto got = http.Fetch(url->get_ref<const std::string&>(), headers, options);
   if (!got.ok()) return got.status().WithContext("downloading the image");
   if (got->status != 200) {
-    return Status::BadGateway("downloading the image from " + http.label() + " failed: HTTP " +
-                              std::to_string(got->status));
+    return Status::BadGateway("downloading the image from " + http.label() +
+                              " failed: HTTP " + std::to_string(got->status));
   }
   image.bytes = std::move(got->body);
   return image;
@@ -154,28 +175,34 @@ Result<GeneratedImage> ReadImage(const HttpClient& http, const json& item,
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenAIBackend::Create(const config::BackendConfig& config) {
+Result<std::unique_ptr<Backend>> OpenAIBackend::Create(
+    const config::BackendConfig& config) {
   auto url = ParseBaseUrl(config.url);
   if (!url.ok()) {
-    return Status::InvalidArgument("backend '" + config.name + "': url: " + url.status().message());
+    return Status::InvalidArgument("backend '" + config.name +
+                                   "': url: " + url.status().message());
   }
-  return std::unique_ptr<Backend>(std::make_unique<OpenAIBackend>(config, std::move(*url)));
+  return std::unique_ptr<Backend>(
+      std::make_unique<OpenAIBackend>(config, std::move(*url)));
 }
 
 OpenAIBackend::OpenAIBackend(const config::BackendConfig& config, BaseUrl url)
     : config_(config),
       info_(MakeInfo(config)),
-      http_(std::move(url), config.name.empty() ? "openai" : config.name, config.timeout) {}
+      http_(std::move(url), config.name.empty() ? "openai" : config.name,
+            config.timeout) {}
 
-std::vector<std::pair<std::string, std::string>> OpenAIBackend::AuthHeaders() const {
+std::vector<std::pair<std::string, std::string>> OpenAIBackend::AuthHeaders()
+    const {
   if (config_.api_key.empty()) return {};
   return {{"Authorization", "Bearer " + config_.api_key}};
 }
 
-Result<std::vector<GeneratedImage>> OpenAIBackend::Generate(const GenerateRequest& request,
-                                                            JobControl& control) {
+Result<std::vector<GeneratedImage>> OpenAIBackend::Generate(
+    const GenerateRequest& request, JobControl& control) {
   InFlightGuard guard(in_flight_, control);
-  CallOptions options{Clock::now() + config_.timeout, kMaxJsonBytes, &guard.signal()};
+  CallOptions options{Clock::now() + config_.timeout, kMaxJsonBytes,
+                      &guard.signal()};
   HttpRequest post{"POST", "/images/generations", BuildBody(config_, request),
                    "application/json", AuthHeaders()};
   auto response = http_.Send(post, options);
@@ -185,8 +212,10 @@ Result<std::vector<GeneratedImage>> OpenAIBackend::Generate(const GenerateReques
   }
   json doc = ParseJson(response->body);
   response->body = std::string();  // base64 can be tens of MiB: free it early
-  if (doc.is_discarded()) return Status::BadGateway("backend answered something that is not JSON");
-  const json* data = doc.is_object() && doc.contains("data") ? &doc["data"] : nullptr;
+  if (doc.is_discarded())
+    return Status::BadGateway("backend answered something that is not JSON");
+  const json* data =
+      doc.is_object() && doc.contains("data") ? &doc["data"] : nullptr;
   if (data == nullptr || !data->is_array() || data->empty()) {
     return Status::BadGateway(http_.label() + " answered without any image");
   }
@@ -199,7 +228,8 @@ Result<std::vector<GeneratedImage>> OpenAIBackend::Generate(const GenerateReques
     if (!image.ok()) return image.status();
     images.push_back(std::move(*image));
   }
-  if (control.canceled.load()) return Status::Canceled("the generation was canceled");
+  if (control.canceled.load())
+    return Status::Canceled("the generation was canceled");
   return images;
 }
 

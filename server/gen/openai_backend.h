@@ -18,7 +18,8 @@ namespace aigen::gen {
 class OpenAIBackend : public Backend {
  public:
   // InvalidArgument when config.url is not a usable http(s) URL.
-  static Result<std::unique_ptr<Backend>> Create(const config::BackendConfig& config);
+  static Result<std::unique_ptr<Backend>> Create(
+      const config::BackendConfig& config);
 
   OpenAIBackend(const config::BackendConfig& config, BaseUrl url);
 

@@ -16,15 +16,20 @@ const char kJson[] = "application/json";
 int64_t IntField(const json& request, const char* key, int64_t fallback) {
   if (!request.is_object()) return fallback;
   auto it = request.find(key);
-  return it != request.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
+  return it != request.end() && it->is_number_integer() ? it->get<int64_t>()
+                                                        : fallback;
 }
 
-std::string ErrorJson(const std::string& error, const std::string& detail, const std::string& errors) {
-  return json{{"error", error}, {"detail", detail}, {"body", ""}, {"errors", errors}}.dump();
+std::string ErrorJson(const std::string& error, const std::string& detail,
+                      const std::string& errors) {
+  return json{
+      {"error", error}, {"detail", detail}, {"body", ""}, {"errors", errors}}
+      .dump();
 }
 
 std::string ImagesJson(const std::string& image_bytes) {
-  return json{{"images", {util::Base64Encode(image_bytes)}}, {"parameters", json::object()},
+  return json{{"images", {util::Base64Encode(image_bytes)}},
+              {"parameters", json::object()},
               {"info", "{}"}}
       .dump();
 }
@@ -32,13 +37,20 @@ std::string ImagesJson(const std::string& image_bytes) {
 }  // namespace
 
 FakeA1111::FakeA1111() {
-  server_.set_keep_alive_timeout(1);  // a lingering keep-alive would slow the destructor
+  server_.set_keep_alive_timeout(
+      1);  // a lingering keep-alive would slow the destructor
   server_.Post("/sdapi/v1/txt2img",
-               [this](const httplib::Request& req, httplib::Response& res) { HandleTxt2Img(req, res); });
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 HandleTxt2Img(req, res);
+               });
   server_.Get("/sdapi/v1/progress",
-              [this](const httplib::Request& req, httplib::Response& res) { HandleProgress(req, res); });
+              [this](const httplib::Request& req, httplib::Response& res) {
+                HandleProgress(req, res);
+              });
   server_.Post("/sdapi/v1/interrupt",
-               [this](const httplib::Request& req, httplib::Response& res) { HandleInterrupt(req, res); });
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 HandleInterrupt(req, res);
+               });
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
@@ -87,7 +99,9 @@ void FakeA1111::SetReturnGrid(bool grid) {
   return_grid_ = grid;
 }
 
-std::string FakeA1111::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeA1111::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
 
 json FakeA1111::last_request() const {
   std::lock_guard lock(mutex_);
@@ -105,15 +119,19 @@ int FakeA1111::requests(const std::string& path) const {
   return it == requests_.end() ? 0 : it->second;
 }
 
-bool FakeA1111::Authorized(const httplib::Request& req, httplib::Response& res) {
+bool FakeA1111::Authorized(const httplib::Request& req,
+                           httplib::Response& res) {
   std::lock_guard lock(mutex_);
   ++requests_[req.path];
   last_authorization_ = req.get_header_value("Authorization");
   if (user_.empty() && password_.empty()) return true;
-  if (last_authorization_ == "Basic " + util::Base64Encode(user_ + ":" + password_)) return true;
+  if (last_authorization_ ==
+      "Basic " + util::Base64Encode(user_ + ":" + password_))
+    return true;
   res.status = 401;
   res.set_header("WWW-Authenticate", "Basic");
-  res.set_content(json{{"detail", "Incorrect username or password"}}.dump(), kJson);
+  res.set_content(json{{"detail", "Incorrect username or password"}}.dump(),
+                  kJson);
   return false;
 }
 
@@ -133,7 +151,8 @@ bool FakeA1111::RunJob(std::chrono::milliseconds time) {
   return !stopping_;
 }
 
-void FakeA1111::HandleTxt2Img(const httplib::Request& req, httplib::Response& res) {
+void FakeA1111::HandleTxt2Img(const httplib::Request& req,
+                              httplib::Response& res) {
   if (!Authorized(req, res)) return;
   json request = json::parse(req.body, nullptr, false);
   if (request.is_discarded()) request = req.body;
@@ -155,29 +174,39 @@ void FakeA1111::HandleTxt2Img(const httplib::Request& req, httplib::Response& re
       return AnswerImages(request, res);
     case Mode::kServerError:
       res.status = 500;
-      return res.set_content(ErrorJson("OutOfMemoryError", "", "CUDA out of memory. Tried to allocate 2.00 GiB"), kJson);
+      return res.set_content(
+          ErrorJson("OutOfMemoryError", "",
+                    "CUDA out of memory. Tried to allocate 2.00 GiB"),
+          kJson);
     case Mode::kSamplerNotFound:
       res.status = 404;
-      return res.set_content(ErrorJson("HTTPException", "Sampler not found", ""), kJson);
+      return res.set_content(
+          ErrorJson("HTTPException", "Sampler not found", ""), kJson);
     case Mode::kNotAnImage:
       return res.set_content(ImagesJson("hello"), kJson);
     case Mode::kHugeDimensions:
-      return res.set_content(ImagesJson(PngHeaderClaiming(10000, 10000)), kJson);
+      return res.set_content(ImagesJson(PngHeaderClaiming(10000, 10000)),
+                             kJson);
     case Mode::kNeverEnds:
-      return res.set_content_provider(8u << 20, kJson, [this](size_t offset, size_t, httplib::DataSink& sink) {
-        if (offset == 0) return sink.write("{", 1);
-        if (!SleepFor(std::chrono::milliseconds(100))) return false;
-        return sink.write("                ", 16);
-      });
+      return res.set_content_provider(
+          8u << 20, kJson,
+          [this](size_t offset, size_t, httplib::DataSink& sink) {
+            if (offset == 0) return sink.write("{", 1);
+            if (!SleepFor(std::chrono::milliseconds(100))) return false;
+            return sink.write("                ", 16);
+          });
     case Mode::kGarbage:
       return res.set_content("<html>Internal Server Error</html>", "text/html");
   }
 }
 
 void FakeA1111::AnswerImages(const json& request, httplib::Response& res) {
-  int width = static_cast<int>(std::clamp<int64_t>(IntField(request, "width", 512), 8, 2048));
-  int height = static_cast<int>(std::clamp<int64_t>(IntField(request, "height", 512), 8, 2048));
-  int batch = static_cast<int>(std::clamp<int64_t>(IntField(request, "batch_size", 1), 1, 8));
+  int width = static_cast<int>(
+      std::clamp<int64_t>(IntField(request, "width", 512), 8, 2048));
+  int height = static_cast<int>(
+      std::clamp<int64_t>(IntField(request, "height", 512), 8, 2048));
+  int batch = static_cast<int>(
+      std::clamp<int64_t>(IntField(request, "batch_size", 1), 1, 8));
   int64_t seed = IntField(request, "seed", -1);
   if (seed == -1) seed = 1234;
   bool grid;
@@ -187,17 +216,26 @@ void FakeA1111::AnswerImages(const json& request, httplib::Response& res) {
   }
   json images = json::array();
   json all_seeds = json::array();
-  if (grid) images.push_back(util::Base64Encode(MakePng(width, height, 0, 0, 0)));
+  if (grid)
+    images.push_back(util::Base64Encode(MakePng(width, height, 0, 0, 0)));
   for (int i = 0; i < batch; ++i) {
-    images.push_back(util::Base64Encode(MakePng(width, height, static_cast<uint8_t>(30 * i), 120, 60)));
+    images.push_back(util::Base64Encode(
+        MakePng(width, height, static_cast<uint8_t>(30 * i), 120, 60)));
     all_seeds.push_back(seed + i);
   }
-  json info = {{"seed", seed}, {"all_seeds", all_seeds}, {"index_of_first_image", grid ? 1 : 0},
-               {"sd_model_name", "fake-model"}, {"infotexts", json::array()}};
-  res.set_content(json{{"images", images}, {"parameters", request}, {"info", info.dump()}}.dump(), kJson);
+  json info = {{"seed", seed},
+               {"all_seeds", all_seeds},
+               {"index_of_first_image", grid ? 1 : 0},
+               {"sd_model_name", "fake-model"},
+               {"infotexts", json::array()}};
+  res.set_content(
+      json{{"images", images}, {"parameters", request}, {"info", info.dump()}}
+          .dump(),
+      kJson);
 }
 
-void FakeA1111::HandleProgress(const httplib::Request& req, httplib::Response& res) {
+void FakeA1111::HandleProgress(const httplib::Request& req,
+                               httplib::Response& res) {
   if (!Authorized(req, res)) return;
   std::lock_guard lock(mutex_);
   if (!progress_available_) {
@@ -207,18 +245,28 @@ void FakeA1111::HandleProgress(const httplib::Request& req, httplib::Response& r
   double progress = 0;
   double eta = 0;
   if (job_running_ && job_time_.count() > 0) {
-    auto elapsed = std::chrono::duration<double>(Clock::now() - job_start_).count();
+    auto elapsed =
+        std::chrono::duration<double>(Clock::now() - job_start_).count();
     double total = std::chrono::duration<double>(job_time_).count();
     progress = std::clamp(elapsed / total, 0.01, 0.99);
     eta = std::max(0.0, total - elapsed);
   }
-  json state = {{"skipped", false}, {"interrupted", interrupted_}, {"job_count", job_running_ ? 1 : 0},
-                {"sampling_step", static_cast<int>(progress * 20)}, {"sampling_steps", 20}};
-  res.set_content(json{{"progress", progress}, {"eta_relative", eta}, {"state", state},
-                       {"current_image", nullptr}, {"textinfo", nullptr}}.dump(), kJson);
+  json state = {{"skipped", false},
+                {"interrupted", interrupted_},
+                {"job_count", job_running_ ? 1 : 0},
+                {"sampling_step", static_cast<int>(progress * 20)},
+                {"sampling_steps", 20}};
+  res.set_content(json{{"progress", progress},
+                       {"eta_relative", eta},
+                       {"state", state},
+                       {"current_image", nullptr},
+                       {"textinfo", nullptr}}
+                      .dump(),
+                  kJson);
 }
 
-void FakeA1111::HandleInterrupt(const httplib::Request& req, httplib::Response& res) {
+void FakeA1111::HandleInterrupt(const httplib::Request& req,
+                                httplib::Response& res) {
   if (!Authorized(req, res)) return;
   {
     std::lock_guard lock(mutex_);

@@ -26,15 +26,17 @@ namespace aigen::testing {
 class FakeA1111 {
  public:
   enum class Mode {
-    kSuccess,          // 200 after generation_time: batch_size PNGs of width x height,
-                       // info with seed (request's, or 1234 for -1) and all_seeds
-    kServerError,      // 500 {"error": "OutOfMemoryError", ..., "errors": "CUDA out of memory..."}
-    kSamplerNotFound,  // 404 {"error": "HTTPException", "detail": "Sampler not found", ...}
+    kSuccess,  // 200 after generation_time: batch_size PNGs of width x height,
+               // info with seed (request's, or 1234 for -1) and all_seeds
+    kServerError,  // 500 {"error": "OutOfMemoryError", ..., "errors": "CUDA out
+                   // of memory..."}
+    kSamplerNotFound,  // 404 {"error": "HTTPException", "detail": "Sampler not
+                       // found", ...}
     kNotAnImage,       // 200 with the base64 of "hello"
     kHugeDimensions,   // 200 with the base64 of PngHeaderClaiming(10000, 10000)
-    kNeverEnds,        // 200, Content-Length 8 MiB, then a few bytes every 100 ms
-    kSlow,             // like kSuccess but taking slow_delay (default 30 s)
-    kGarbage,          // 200 text/html "<html>Internal Server Error</html>"
+    kNeverEnds,  // 200, Content-Length 8 MiB, then a few bytes every 100 ms
+    kSlow,       // like kSuccess but taking slow_delay (default 30 s)
+    kGarbage,    // 200 text/html "<html>Internal Server Error</html>"
   };
 
   FakeA1111();
@@ -46,11 +48,14 @@ class FakeA1111 {
   // How long a kSuccess txt2img takes (default 0); progress rises meanwhile.
   void SetGenerationTime(std::chrono::milliseconds time);
   void SetSlowDelay(std::chrono::milliseconds delay);
-  // Requires HTTP Basic auth with these credentials on every route; empty: none.
+  // Requires HTTP Basic auth with these credentials on every route; empty:
+  // none.
   void SetCredentials(std::string user, std::string password);
-  // false: /progress and /interrupt answer 404, as stable-diffusion.cpp's sdapi.
+  // false: /progress and /interrupt answer 404, as stable-diffusion.cpp's
+  // sdapi.
   void SetProgressAvailable(bool available);
-  // true: a grid image comes first when batch_size > 1 (index_of_first_image 1).
+  // true: a grid image comes first when batch_size > 1 (index_of_first_image
+  // 1).
   void SetReturnGrid(bool grid);
 
   std::string url() const;  // "http://127.0.0.1:PORT"

@@ -11,8 +11,13 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string ErrorJson(const std::string& message, const std::string& type, const json& code) {
-  return json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}
+std::string ErrorJson(const std::string& message, const std::string& type,
+                      const json& code) {
+  return json{{"error",
+               {{"message", message},
+                {"type", type},
+                {"param", nullptr},
+                {"code", code}}}}
       .dump();
 }
 
@@ -22,7 +27,8 @@ std::pair<int, int> ParseSize(const json& request) {
   int height = 1024;
   if (request.contains("size") && request["size"].is_string()) {
     std::string size = request["size"];
-    if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2) width = height = 1024;
+    if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2)
+      width = height = 1024;
   }
   return {std::clamp(width, 8, 4096), std::clamp(height, 8, 4096)};
 }
@@ -30,11 +36,16 @@ std::pair<int, int> ParseSize(const json& request) {
 }  // namespace
 
 FakeOpenAI::FakeOpenAI() {
-  server_.set_keep_alive_timeout(1);  // a lingering keep-alive would slow the destructor
+  server_.set_keep_alive_timeout(
+      1);  // a lingering keep-alive would slow the destructor
   server_.Post("/v1/images/generations",
-               [this](const httplib::Request& req, httplib::Response& res) { HandleGenerate(req, res); });
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 HandleGenerate(req, res);
+               });
   server_.Get(R"(/v1/files/(\d{1,9})\.png)",
-              [this](const httplib::Request& req, httplib::Response& res) { HandleDownload(req, res); });
+              [this](const httplib::Request& req, httplib::Response& res) {
+                HandleDownload(req, res);
+              });
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
@@ -62,7 +73,9 @@ void FakeOpenAI::SetSlowDelay(std::chrono::milliseconds delay) {
   slow_delay_ = delay;
 }
 
-std::string FakeOpenAI::url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+std::string FakeOpenAI::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+}
 
 json FakeOpenAI::last_request() const {
   std::lock_guard lock(mutex_);
@@ -94,7 +107,8 @@ bool FakeOpenAI::SleepFor(std::chrono::milliseconds delay) {
   return !cv_.wait_for(lock, delay, [this] { return stopping_; });
 }
 
-void FakeOpenAI::HandleGenerate(const httplib::Request& req, httplib::Response& res) {
+void FakeOpenAI::HandleGenerate(const httplib::Request& req,
+                                httplib::Response& res) {
   json request = json::parse(req.body, nullptr, false);
   if (request.is_discarded()) request = req.body;
   Mode mode;
@@ -117,34 +131,49 @@ void FakeOpenAI::HandleGenerate(const httplib::Request& req, httplib::Response& 
       return;
     case Mode::kServerError:
       res.status = 500;
-      return res.set_content(ErrorJson("The server had an error while processing your request.",
-                                       "server_error", nullptr), kJson);
+      return res.set_content(
+          ErrorJson("The server had an error while processing your request.",
+                    "server_error", nullptr),
+          kJson);
     case Mode::kRateLimited:
       res.status = 429;
-      return res.set_content(ErrorJson("Rate limit reached for images per minute. Limit: 5/1min.",
-                                       "requests", "rate_limit_exceeded"), kJson);
+      return res.set_content(
+          ErrorJson("Rate limit reached for images per minute. Limit: 5/1min.",
+                    "requests", "rate_limit_exceeded"),
+          kJson);
     case Mode::kInsufficientQuota:
       res.status = 429;
-      return res.set_content(ErrorJson("You exceeded your current quota, please check your plan "
-                                       "and billing details.", "insufficient_quota",
-                                       "insufficient_quota"), kJson);
+      return res.set_content(
+          ErrorJson("You exceeded your current quota, please check your plan "
+                    "and billing details.",
+                    "insufficient_quota", "insufficient_quota"),
+          kJson);
     case Mode::kInvalidApiKey:
       res.status = 401;
-      return res.set_content(ErrorJson("Incorrect API key provided: sk-test***. You can find your "
-                                       "API key at https://platform.openai.com/account/api-keys.",
-                                       "invalid_request_error", "invalid_api_key"), kJson);
+      return res.set_content(
+          ErrorJson("Incorrect API key provided: sk-test***. You can find your "
+                    "API key at https://platform.openai.com/account/api-keys.",
+                    "invalid_request_error", "invalid_api_key"),
+          kJson);
     case Mode::kContentPolicy:
       res.status = 400;
-      return res.set_content(ErrorJson(kContentPolicyMessage, "invalid_request_error",
-                                       "content_policy_violation"), kJson);
+      return res.set_content(
+          ErrorJson(kContentPolicyMessage, "invalid_request_error",
+                    "content_policy_violation"),
+          kJson);
     case Mode::kStringError:
       res.status = 500;
       return res.set_content(json{{"error", "model not loaded"}}.dump(), kJson);
     case Mode::kNotAnImage:
-      return res.set_content(json{{"created", 1}, {"data", {{{"b64_json", util::Base64Encode("hello")}}}}}.dump(), kJson);
+      return res.set_content(
+          json{{"created", 1},
+               {"data", {{{"b64_json", util::Base64Encode("hello")}}}}}
+              .dump(),
+          kJson);
     case Mode::kHugeDimensions: {
       std::string png = util::Base64Encode(PngHeaderClaiming(10000, 10000));
-      return res.set_content(json{{"created", 1}, {"data", {{{"b64_json", png}}}}}.dump(), kJson);
+      return res.set_content(
+          json{{"created", 1}, {"data", {{{"b64_json", png}}}}}.dump(), kJson);
     }
     case Mode::kNeverEnds:
       return AnswerNeverEnding(res);
@@ -153,43 +182,57 @@ void FakeOpenAI::HandleGenerate(const httplib::Request& req, httplib::Response& 
   }
 }
 
-void FakeOpenAI::AnswerSuccess(const json& request, bool force_url, httplib::Response& res) {
+void FakeOpenAI::AnswerSuccess(const json& request, bool force_url,
+                               httplib::Response& res) {
   auto [width, height] = ParseSize(request);
-  int n = request.is_object() && request.contains("n") && request["n"].is_number_integer()
-              ? std::clamp(request["n"].get<int>(), 1, 10) : 1;
-  std::string model = request.is_object() ? request.value("model", "dall-e-2") : "dall-e-2";
-  std::string format = request.is_object() ? request.value("response_format", "") : "";
-  bool as_url = force_url || format == "url" || (format.empty() && !model.starts_with("gpt-image"));
+  int n = request.is_object() && request.contains("n") &&
+                  request["n"].is_number_integer()
+              ? std::clamp(request["n"].get<int>(), 1, 10)
+              : 1;
+  std::string model =
+      request.is_object() ? request.value("model", "dall-e-2") : "dall-e-2";
+  std::string format =
+      request.is_object() ? request.value("response_format", "") : "";
+  bool as_url = force_url || format == "url" ||
+                (format.empty() && !model.starts_with("gpt-image"));
   json data = json::array();
   for (int i = 0; i < n; ++i) {
-    std::string png = MakePng(width, height, static_cast<uint8_t>(40 * i), 80, 40);
+    std::string png =
+        MakePng(width, height, static_cast<uint8_t>(40 * i), 80, 40);
     json item;
     if (as_url) {
       std::lock_guard lock(mutex_);
       int id = next_file_++;
       files_[id] = std::move(png);
-      item["url"] = "http://127.0.0.1:" + std::to_string(port_) + "/v1/files/" + std::to_string(id) + ".png";
+      item["url"] = "http://127.0.0.1:" + std::to_string(port_) + "/v1/files/" +
+                    std::to_string(id) + ".png";
     } else {
       item["b64_json"] = util::Base64Encode(png);
     }
-    if (model == "dall-e-3") item["revised_prompt"] = "A revised " + request.value("prompt", std::string());
+    if (model == "dall-e-3")
+      item["revised_prompt"] =
+          "A revised " + request.value("prompt", std::string());
     data.push_back(std::move(item));
   }
-  res.set_content(json{{"created", 1700000000}, {"data", std::move(data)}}.dump(), "application/json");
+  res.set_content(
+      json{{"created", 1700000000}, {"data", std::move(data)}}.dump(),
+      "application/json");
 }
 
 void FakeOpenAI::AnswerNeverEnding(httplib::Response& res) {
   // Promises 8 MiB (under the client's cap) and trickles spaces: valid JSON
   // whitespace that never completes. Each write also resets a per-recv timeout.
-  res.set_content_provider(8u << 20, "application/json",
-                           [this](size_t offset, size_t, httplib::DataSink& sink) {
-                             if (offset == 0) return sink.write("{", 1);
-                             if (!SleepFor(std::chrono::milliseconds(100))) return false;
-                             return sink.write("                ", 16);
-                           });
+  res.set_content_provider(
+      8u << 20, "application/json",
+      [this](size_t offset, size_t, httplib::DataSink& sink) {
+        if (offset == 0) return sink.write("{", 1);
+        if (!SleepFor(std::chrono::milliseconds(100))) return false;
+        return sink.write("                ", 16);
+      });
 }
 
-void FakeOpenAI::HandleDownload(const httplib::Request& req, httplib::Response& res) {
+void FakeOpenAI::HandleDownload(const httplib::Request& req,
+                                httplib::Response& res) {
   int id = std::stoi(req.matches[1].str());
   std::lock_guard lock(mutex_);
   ++download_requests_;

@@ -24,20 +24,23 @@ namespace aigen::testing {
 class FakeOpenAI {
  public:
   enum class Mode {
-    kSuccess,            // 200: PNGs of the requested size; b64_json or url as the
-                         // request asks (no response_format: url, except gpt-image-*)
-    kSuccessUrl,         // 200: always url (LocalAI's default), served by the fake
-    kServerError,        // 500 {"error": {"message": "The server had an error...", "type": "server_error"}}
-    kRateLimited,        // 429 code rate_limit_exceeded, "Rate limit reached ..."
-    kInsufficientQuota,  // 429 code insufficient_quota, "You exceeded your current quota ..."
-    kInvalidApiKey,      // 401 code invalid_api_key, "Incorrect API key provided ..."
-    kContentPolicy,      // 400 code content_policy_violation, kContentPolicyMessage
-    kStringError,        // 500 {"error": "model not loaded"} as stable-diffusion.cpp
-    kNotAnImage,         // 200 with b64_json of the bytes "hello"
-    kHugeDimensions,     // 200 with b64_json of PngHeaderClaiming(10000, 10000)
-    kNeverEnds,          // 200, Content-Length 8 MiB, then a few bytes every 100 ms
-    kSlow,               // answers kSuccess after slow_delay (default 30 s)
-    kGarbage,            // 200 text/html "<html>Bad gateway</html>"
+    kSuccess,      // 200: PNGs of the requested size; b64_json or url as the
+                   // request asks (no response_format: url, except gpt-image-*)
+    kSuccessUrl,   // 200: always url (LocalAI's default), served by the fake
+    kServerError,  // 500 {"error": {"message": "The server had an error...",
+                   // "type": "server_error"}}
+    kRateLimited,  // 429 code rate_limit_exceeded, "Rate limit reached ..."
+    kInsufficientQuota,  // 429 code insufficient_quota, "You exceeded your
+                         // current quota ..."
+    kInvalidApiKey,  // 401 code invalid_api_key, "Incorrect API key provided
+                     // ..."
+    kContentPolicy,  // 400 code content_policy_violation, kContentPolicyMessage
+    kStringError,  // 500 {"error": "model not loaded"} as stable-diffusion.cpp
+    kNotAnImage,   // 200 with b64_json of the bytes "hello"
+    kHugeDimensions,  // 200 with b64_json of PngHeaderClaiming(10000, 10000)
+    kNeverEnds,  // 200, Content-Length 8 MiB, then a few bytes every 100 ms
+    kSlow,       // answers kSuccess after slow_delay (default 30 s)
+    kGarbage,    // 200 text/html "<html>Bad gateway</html>"
   };
 
   static constexpr const char* kContentPolicyMessage =
@@ -67,7 +70,8 @@ class FakeOpenAI {
  private:
   void HandleGenerate(const httplib::Request& req, httplib::Response& res);
   void HandleDownload(const httplib::Request& req, httplib::Response& res);
-  void AnswerSuccess(const nlohmann::json& request, bool force_url, httplib::Response& res);
+  void AnswerSuccess(const nlohmann::json& request, bool force_url,
+                     httplib::Response& res);
   void AnswerNeverEnding(httplib::Response& res);
   // Sleeps `delay` unless the server stops first; false when it stopped.
   bool SleepFor(std::chrono::milliseconds delay);

@@ -13,10 +13,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Mode = testing::FakeA1111::Mode;
-using testing::FakeA1111;
 using std::chrono::milliseconds;
+using testing::FakeA1111;
 
-config::BackendConfig ConfigFor(const std::string& url, std::chrono::seconds timeout = std::chrono::seconds(10)) {
+config::BackendConfig ConfigFor(
+    const std::string& url,
+    std::chrono::seconds timeout = std::chrono::seconds(10)) {
   config::BackendConfig config;
   config.name = "gpu-box";
   config.type = "automatic1111";
@@ -28,14 +30,17 @@ config::BackendConfig ConfigFor(const std::string& url, std::chrono::seconds tim
   return config;
 }
 
-std::unique_ptr<Automatic1111Backend> Make(const config::BackendConfig& config) {
+std::unique_ptr<Automatic1111Backend> Make(
+    const config::BackendConfig& config) {
   auto url = ParseBaseUrl(config.url);
   REQUIRE(url.ok());
   // Fast polls keep the progress tests short.
-  return std::make_unique<Automatic1111Backend>(config, *url, Automatic1111Options{milliseconds(100)});
+  return std::make_unique<Automatic1111Backend>(
+      config, *url, Automatic1111Options{milliseconds(100)});
 }
 
-GenerateRequest Ask(int width = 64, int height = 64, int n = 1, int64_t seed = 42) {
+GenerateRequest Ask(int width = 64, int height = 64, int n = 1,
+                    int64_t seed = 42) {
   GenerateRequest request;
   request.prompt = "a lighthouse at dusk";
   request.negative_prompt = "text, watermark";
@@ -52,12 +57,14 @@ double SecondsSince(Clock::time_point start) {
 
 void WaitFor(const std::function<bool()>& condition) {
   auto until = Clock::now() + std::chrono::seconds(10);
-  while (!condition() && Clock::now() < until) std::this_thread::sleep_for(milliseconds(5));
+  while (!condition() && Clock::now() < until)
+    std::this_thread::sleep_for(milliseconds(5));
 }
 
 }  // namespace
 
-TEST_CASE("A1111: txt2img gets the request it expects; seeds come from info", "[a1111]") {
+TEST_CASE("A1111: txt2img gets the request it expects; seeds come from info",
+          "[a1111]") {
   FakeA1111 fake;
   auto config = ConfigFor(fake.url());
   config.model = "v1-5-pruned-emaonly.safetensors [6ce0161689]";
@@ -105,7 +112,8 @@ TEST_CASE("A1111: no model, random seed, and a leading grid image", "[a1111]") {
     CHECK((*images)[i].seed == 1234 + static_cast<int64_t>(i));
     auto decoded = media::DecodeImage((*images)[i].bytes);
     REQUIRE(decoded.ok());
-    CHECK(decoded->pixels[1] == 120);  // the fake's grid is black; its images are not
+    CHECK(decoded->pixels[1] ==
+          120);  // the fake's grid is black; its images are not
   }
   CHECK_FALSE(fake.last_request().contains("override_settings"));
   CHECK(fake.last_request()["seed"] == -1);
@@ -123,9 +131,11 @@ TEST_CASE("A1111: HTTP Basic credentials", "[a1111]") {
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == Code::kBadGateway);
   CHECK(refused.status().reason() == "upstream_auth");
-  CHECK_THAT(refused.status().message(), Catch::StartsWith("automatic1111 refused the credentials"));
+  CHECK_THAT(refused.status().message(),
+             Catch::StartsWith("automatic1111 refused the credentials"));
 
-  fake.SetCredentials("alice", "wrong");  // the server now agrees: the same object recovers
+  fake.SetCredentials(
+      "alice", "wrong");  // the server now agrees: the same object recovers
   REQUIRE(backend->Generate(Ask(), control).ok());
   CHECK(fake.last_authorization() == "Basic YWxpY2U6d3Jvbmc=");
 }
@@ -166,7 +176,8 @@ TEST_CASE("A1111: a server without /progress is not asked again", "[a1111]") {
   CHECK(calls == 0);
 }
 
-TEST_CASE("A1111: Cancel interrupts the server and returns Canceled", "[a1111]") {
+TEST_CASE("A1111: Cancel interrupts the server and returns Canceled",
+          "[a1111]") {
   for (bool has_interrupt : {true, false}) {
     INFO("interrupt endpoint: " << has_interrupt);
     FakeA1111 fake;
@@ -193,12 +204,20 @@ TEST_CASE("A1111: Cancel interrupts the server and returns Canceled", "[a1111]")
   }
 }
 
-TEST_CASE("A1111: each fault maps to its status, and the backend recovers", "[a1111]") {
-  struct Case { Mode mode; Code code; const char* message; };
+TEST_CASE("A1111: each fault maps to its status, and the backend recovers",
+          "[a1111]") {
+  struct Case {
+    Mode mode;
+    Code code;
+    const char* message;
+  };
   const Case cases[] = {
-      {Mode::kServerError, Code::kBadGateway, "upstream error 500: OutOfMemoryError: CUDA out of memory"},
-      {Mode::kSamplerNotFound, Code::kBadGateway, "upstream error 404: Sampler not found"},
-      {Mode::kGarbage, Code::kBadGateway, "backend answered something that is not JSON"},
+      {Mode::kServerError, Code::kBadGateway,
+       "upstream error 500: OutOfMemoryError: CUDA out of memory"},
+      {Mode::kSamplerNotFound, Code::kBadGateway,
+       "upstream error 404: Sampler not found"},
+      {Mode::kGarbage, Code::kBadGateway,
+       "backend answered something that is not JSON"},
   };
   FakeA1111 fake;
   auto backend = Make(ConfigFor(fake.url()));
@@ -233,7 +252,8 @@ TEST_CASE("A1111: odd bytes pass through for the caller to reject", "[a1111]") {
   CHECK((*huge)[0].bytes == testing::PngHeaderClaiming(10000, 10000));
 }
 
-TEST_CASE("A1111: slow and never-ending answers end at the timeout", "[a1111]") {
+TEST_CASE("A1111: slow and never-ending answers end at the timeout",
+          "[a1111]") {
   FakeA1111 fake;
   auto backend = Make(ConfigFor(fake.url(), std::chrono::seconds(1)));
   for (auto mode : {Mode::kNeverEnds, Mode::kSlow}) {

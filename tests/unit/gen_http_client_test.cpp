@@ -21,13 +21,16 @@ class LocalServer {
   void Start() {
     port_ = server.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!server.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~LocalServer() {
     server.stop();
     if (thread_.joinable()) thread_.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+  }
   int port() const { return port_; }
 
  private:
@@ -35,7 +38,8 @@ class LocalServer {
   std::thread thread_;
 };
 
-HttpClient ClientFor(const std::string& url, std::chrono::seconds timeout = std::chrono::seconds(5)) {
+HttpClient ClientFor(const std::string& url,
+                     std::chrono::seconds timeout = std::chrono::seconds(5)) {
   auto base = ParseBaseUrl(url);
   REQUIRE(base.ok());
   return HttpClient(*base, "test", timeout);
@@ -73,7 +77,13 @@ int ClosedPort() {
 }  // namespace
 
 TEST_CASE("ParseBaseUrl splits what a connection needs", "[http_client]") {
-  struct Case { const char* url; const char* scheme; const char* host; int port; const char* prefix; };
+  struct Case {
+    const char* url;
+    const char* scheme;
+    const char* host;
+    int port;
+    const char* prefix;
+  };
   const Case cases[] = {
       {"http://127.0.0.1:8080/v1/", "http", "127.0.0.1", 8080, "/v1"},
       {"https://api.openai.com/v1", "https", "api.openai.com", 443, "/v1"},
@@ -90,9 +100,11 @@ TEST_CASE("ParseBaseUrl splits what a connection needs", "[http_client]") {
     CHECK(url->port == c.port);
     CHECK(url->path_prefix == c.prefix);
   }
-  for (const char* bad : {"ftp://host", "host:80", "http://", "http://:80", "http://host:0",
-                          "http://host:99999", "http://host:8x", "http://user:pw@host",
-                          "http://host/v1?key=1", "http://host/#x", "http://ho st", "http://[::1"}) {
+  for (const char* bad :
+       {"ftp://host", "host:80", "http://", "http://:80", "http://host:0",
+        "http://host:99999", "http://host:8x", "http://user:pw@host",
+        "http://host/v1?key=1", "http://host/#x", "http://ho st",
+        "http://[::1"}) {
     INFO(bad);
     auto url = ParseBaseUrl(bad);
     REQUIRE_FALSE(url.ok());
@@ -103,22 +115,28 @@ TEST_CASE("ParseBaseUrl splits what a connection needs", "[http_client]") {
 TEST_CASE("HttpClient sends requests and returns any status", "[http_client]") {
   LocalServer local;
   std::string seen_body, seen_type, seen_agent, seen_auth;
-  local.server.Post("/base/echo", [&](const httplib::Request& req, httplib::Response& res) {
-    seen_body = req.body;
-    seen_type = req.get_header_value("Content-Type");
-    seen_agent = req.get_header_value("User-Agent");
-    seen_auth = req.get_header_value("Authorization");
-    res.status = 418;
-    res.set_content("{\"ok\":true}", "application/json");
-  });
-  local.server.Get("/base/moved", [](const httplib::Request&, httplib::Response& res) {
-    res.set_redirect("http://127.0.0.1:1/elsewhere");
-  });
+  local.server.Post("/base/echo",
+                    [&](const httplib::Request& req, httplib::Response& res) {
+                      seen_body = req.body;
+                      seen_type = req.get_header_value("Content-Type");
+                      seen_agent = req.get_header_value("User-Agent");
+                      seen_auth = req.get_header_value("Authorization");
+                      res.status = 418;
+                      res.set_content("{\"ok\":true}", "application/json");
+                    });
+  local.server.Get("/base/moved",
+                   [](const httplib::Request&, httplib::Response& res) {
+                     res.set_redirect("http://127.0.0.1:1/elsewhere");
+                   });
   local.Start();
   HttpClient client = ClientFor(local.url() + "/base/");
 
-  auto response = client.Send({"POST", "/echo", "{\"a\":1}", "application/json",
-                               {{"Authorization", "Bearer k"}}}, In(std::chrono::seconds(5)));
+  auto response = client.Send({"POST",
+                               "/echo",
+                               "{\"a\":1}",
+                               "application/json",
+                               {{"Authorization", "Bearer k"}}},
+                              In(std::chrono::seconds(5)));
   REQUIRE(response.ok());
   CHECK(response->status == 418);
   CHECK(response->body == "{\"ok\":true}");
@@ -133,21 +151,27 @@ TEST_CASE("HttpClient sends requests and returns any status", "[http_client]") {
   CHECK(moved->status == 302);  // never followed
 }
 
-TEST_CASE("HttpClient maps an unreachable server to BadGateway", "[http_client]") {
+TEST_CASE("HttpClient maps an unreachable server to BadGateway",
+          "[http_client]") {
   int port = ClosedPort();
-  HttpClient client = ClientFor("http://127.0.0.1:" + std::to_string(port) + "/v1");
+  HttpClient client =
+      ClientFor("http://127.0.0.1:" + std::to_string(port) + "/v1");
   auto response = client.Send(Get("/x"), In(std::chrono::seconds(5)));
   REQUIRE_FALSE(response.ok());
   CHECK(response.status().code() == Code::kBadGateway);
   CHECK_THAT(response.status().message(),
-             Catch::StartsWith("could not reach test at http://127.0.0.1:" + std::to_string(port) + "/v1: "));
+             Catch::StartsWith("could not reach test at http://127.0.0.1:" +
+                               std::to_string(port) + "/v1: "));
 }
 
-TEST_CASE("HttpClient refuses a plain-HTTP server spoken to as https", "[http_client]") {
+TEST_CASE("HttpClient refuses a plain-HTTP server spoken to as https",
+          "[http_client]") {
   FakeOpenAI fake;
-  HttpClient client = ClientFor("https://127.0.0.1:" + std::to_string(fake.port()));
+  HttpClient client =
+      ClientFor("https://127.0.0.1:" + std::to_string(fake.port()));
   auto start = Clock::now();
-  auto response = client.Send(Get("/v1/files/1.png"), In(std::chrono::seconds(5)));
+  auto response =
+      client.Send(Get("/v1/files/1.png"), In(std::chrono::seconds(5)));
   REQUIRE_FALSE(response.ok());
   CHECK(response.status().code() == Code::kBadGateway);
   CHECK(SecondsSince(start) < 8);
@@ -155,18 +179,21 @@ TEST_CASE("HttpClient refuses a plain-HTTP server spoken to as https", "[http_cl
 
 TEST_CASE("HttpClient caps the body size", "[http_client]") {
   LocalServer local;
-  local.server.Get("/declared", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::string(4096, 'x'), "text/plain");
-  });
-  local.server.Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
-    res.set_chunked_content_provider("text/plain", [](size_t offset, httplib::DataSink& sink) {
-      if (offset >= 8192) {
-        sink.done();
-        return true;
-      }
-      return sink.write(std::string(512, 'y').data(), 512);
-    });
-  });
+  local.server.Get("/declared",
+                   [](const httplib::Request&, httplib::Response& res) {
+                     res.set_content(std::string(4096, 'x'), "text/plain");
+                   });
+  local.server.Get(
+      "/chunked", [](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider(
+            "text/plain", [](size_t offset, httplib::DataSink& sink) {
+              if (offset >= 8192) {
+                sink.done();
+                return true;
+              }
+              return sink.write(std::string(512, 'y').data(), 512);
+            });
+      });
   local.Start();
   HttpClient client = ClientFor(local.url());
   for (const char* path : {"/declared", "/chunked"}) {
@@ -176,19 +203,22 @@ TEST_CASE("HttpClient caps the body size", "[http_client]") {
     auto response = client.Send(Get(path), options);
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == Code::kBadGateway);
-    CHECK_THAT(response.status().message(), Catch::Contains("larger than 1024 bytes"));
+    CHECK_THAT(response.status().message(),
+               Catch::Contains("larger than 1024 bytes"));
     options.max_bytes = 1 << 20;
     CHECK(client.Send(Get(path), options).ok());  // the same client works on
   }
 }
 
-TEST_CASE("HttpClient ends a never-ending or silent answer at the deadline", "[http_client]") {
+TEST_CASE("HttpClient ends a never-ending or silent answer at the deadline",
+          "[http_client]") {
   FakeOpenAI fake;
   HttpClient client = ClientFor(fake.url(), std::chrono::seconds(1));
   for (auto mode : {FakeOpenAI::Mode::kNeverEnds, FakeOpenAI::Mode::kSlow}) {
     fake.SetMode(mode);
     auto start = Clock::now();
-    auto response = client.Send(Post("/images/generations", "{}"), In(std::chrono::seconds(1)));
+    auto response = client.Send(Post("/images/generations", "{}"),
+                                In(std::chrono::seconds(1)));
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == Code::kGatewayTimeout);
     CHECK(response.status().message() == "test did not answer within 1 s");
@@ -203,48 +233,58 @@ TEST_CASE("HttpClient aborts from another thread", "[http_client]") {
   AbortSignal signal;
   auto start = Clock::now();
   std::thread aborter([&] {
-    while (fake.generation_requests() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (fake.generation_requests() == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     signal.Abort();
   });
-  auto response = client.Send(Post("/images/generations", "{}"), In(std::chrono::seconds(20), &signal));
+  auto response = client.Send(Post("/images/generations", "{}"),
+                              In(std::chrono::seconds(20), &signal));
   aborter.join();
   REQUIRE_FALSE(response.ok());
   CHECK(response.status().code() == Code::kCanceled);
   CHECK(SecondsSince(start) < 3);
 
   // An aborted signal stops a call before it is sent.
-  auto again = client.Send(Post("/images/generations", "{}"), In(std::chrono::seconds(5), &signal));
+  auto again = client.Send(Post("/images/generations", "{}"),
+                           In(std::chrono::seconds(5), &signal));
   CHECK(again.status().code() == Code::kCanceled);
   CHECK(fake.generation_requests() == 1);
 }
 
-TEST_CASE("HttpClient::Fetch sends headers only to the base's origin", "[http_client]") {
+TEST_CASE("HttpClient::Fetch sends headers only to the base's origin",
+          "[http_client]") {
   LocalServer api, storage;
   std::string api_auth = "unset", storage_auth = "unset", storage_target;
-  api.server.Get("/img.png", [&](const httplib::Request& req, httplib::Response& res) {
-    api_auth = req.get_header_value("Authorization");
-    res.set_content("api-bytes", "image/png");
-  });
-  storage.server.Get("/blob/img.png", [&](const httplib::Request& req, httplib::Response& res) {
-    storage_auth = req.get_header_value("Authorization");
-    storage_target = req.get_param_value("sig");
-    res.set_content("storage-bytes", "image/png");
-  });
+  api.server.Get("/img.png",
+                 [&](const httplib::Request& req, httplib::Response& res) {
+                   api_auth = req.get_header_value("Authorization");
+                   res.set_content("api-bytes", "image/png");
+                 });
+  storage.server.Get("/blob/img.png",
+                     [&](const httplib::Request& req, httplib::Response& res) {
+                       storage_auth = req.get_header_value("Authorization");
+                       storage_target = req.get_param_value("sig");
+                       res.set_content("storage-bytes", "image/png");
+                     });
   api.Start();
   storage.Start();
   HttpClient client = ClientFor(api.url() + "/v1");
-  const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer k"}};
+  const std::vector<std::pair<std::string, std::string>> auth = {
+      {"Authorization", "Bearer k"}};
 
-  auto same = client.Fetch(api.url() + "/img.png", auth, In(std::chrono::seconds(5)));
+  auto same =
+      client.Fetch(api.url() + "/img.png", auth, In(std::chrono::seconds(5)));
   REQUIRE(same.ok());
   CHECK(same->body == "api-bytes");
   CHECK(api_auth == "Bearer k");
 
-  auto relative = client.Fetch("/img.png#frag", auth, In(std::chrono::seconds(5)));
+  auto relative =
+      client.Fetch("/img.png#frag", auth, In(std::chrono::seconds(5)));
   REQUIRE(relative.ok());
   CHECK(relative->body == "api-bytes");
 
-  auto other = client.Fetch(storage.url() + "/blob/img.png?sig=a%2Bb", auth, In(std::chrono::seconds(5)));
+  auto other = client.Fetch(storage.url() + "/blob/img.png?sig=a%2Bb", auth,
+                            In(std::chrono::seconds(5)));
   REQUIRE(other.ok());
   CHECK(other->body == "storage-bytes");
   CHECK(storage_auth.empty());
@@ -252,13 +292,18 @@ TEST_CASE("HttpClient::Fetch sends headers only to the base's origin", "[http_cl
 
   for (const char* bad : {"ftp://x/y", "javascript:alert(1)", "http://x/a b"}) {
     INFO(bad);
-    CHECK(client.Fetch(bad, auth, In(std::chrono::seconds(5))).status().code() == Code::kBadGateway);
+    CHECK(
+        client.Fetch(bad, auth, In(std::chrono::seconds(5))).status().code() ==
+        Code::kBadGateway);
   }
 }
 
-TEST_CASE("Helpers: nesting check, base64 images, basic auth, in-flight registry", "[http_client]") {
+TEST_CASE(
+    "Helpers: nesting check, base64 images, basic auth, in-flight registry",
+    "[http_client]") {
   CHECK(JsonNestingWithin(R"({"a":[1,{"b":"]]]]\"[[["}]})", 3));
-  CHECK_FALSE(JsonNestingWithin(std::string(100, '[') + std::string(100, ']'), 64));
+  CHECK_FALSE(
+      JsonNestingWithin(std::string(100, '[') + std::string(100, ']'), 64));
 
   auto plain = DecodeImageBase64("aGVsbG8=");
   REQUIRE(plain.ok());

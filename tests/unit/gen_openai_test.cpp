@@ -14,8 +14,9 @@ using Clock = std::chrono::steady_clock;
 using Mode = testing::FakeOpenAI::Mode;
 using testing::FakeOpenAI;
 
-config::BackendConfig ConfigFor(const FakeOpenAI& fake, std::string model = "dall-e-2",
-                                std::chrono::seconds timeout = std::chrono::seconds(10)) {
+config::BackendConfig ConfigFor(
+    const FakeOpenAI& fake, std::string model = "dall-e-2",
+    std::chrono::seconds timeout = std::chrono::seconds(10)) {
   config::BackendConfig config;
   config.name = "openai-test";
   config.type = "openai";
@@ -70,7 +71,8 @@ TEST_CASE("OpenAI: dall-e-2 gets b64_json and a Bearer key", "[openai]") {
   CHECK(sent["n"] == 2);
   CHECK(sent["size"] == "256x256");
   CHECK(sent["response_format"] == "b64_json");
-  CHECK_FALSE(sent.contains("negative_prompt"));  // OpenAI rejects unknown fields
+  CHECK_FALSE(
+      sent.contains("negative_prompt"));  // OpenAI rejects unknown fields
   CHECK(fake.last_authorization() == "Bearer sk-test");
   CHECK(fake.download_requests() == 0);
 
@@ -95,7 +97,8 @@ TEST_CASE("OpenAI: GPT image models get no response_format", "[openai]") {
   CHECK_FALSE(sent.contains("response_format"));
 }
 
-TEST_CASE("OpenAI: dall-e-3 makes one image and revises the prompt", "[openai]") {
+TEST_CASE("OpenAI: dall-e-3 makes one image and revises the prompt",
+          "[openai]") {
   FakeOpenAI fake;
   auto backend = Make(ConfigFor(fake, "dall-e-3"));
   CHECK(backend->info().max_n == 1);
@@ -107,7 +110,8 @@ TEST_CASE("OpenAI: dall-e-3 makes one image and revises the prompt", "[openai]")
   CHECK(fake.last_request()["n"] == 1);
 }
 
-TEST_CASE("OpenAI: local models get negative_prompt; no key, no Authorization", "[openai]") {
+TEST_CASE("OpenAI: local models get negative_prompt; no key, no Authorization",
+          "[openai]") {
   FakeOpenAI fake;
   auto config = ConfigFor(fake, "stablediffusion");
   config.api_key.clear();
@@ -139,19 +143,33 @@ TEST_CASE("OpenAI: images answered as URLs are downloaded", "[openai]") {
   REQUIRE(images->size() == 2);
   CheckPng((*images)[1], 512, 512);
   CHECK(fake.download_requests() == 2);
-  CHECK(fake.last_download_authorization() == "Bearer sk-test");  // same origin as the API
+  CHECK(fake.last_download_authorization() ==
+        "Bearer sk-test");  // same origin as the API
 }
 
-TEST_CASE("OpenAI: each fault maps to its status, and the backend recovers", "[openai]") {
-  struct Case { Mode mode; Code code; const char* reason; const char* message; };
+TEST_CASE("OpenAI: each fault maps to its status, and the backend recovers",
+          "[openai]") {
+  struct Case {
+    Mode mode;
+    Code code;
+    const char* reason;
+    const char* message;
+  };
   const Case cases[] = {
-      {Mode::kServerError, Code::kBadGateway, "bad_gateway", "upstream error 500: The server had an error"},
-      {Mode::kRateLimited, Code::kUnavailable, "upstream_rate_limited", "Rate limit reached"},
-      {Mode::kInsufficientQuota, Code::kUnavailable, "upstream_quota", "exceeded your current quota"},
-      {Mode::kInvalidApiKey, Code::kBadGateway, "upstream_auth", "the OpenAI API key was refused (401): Incorrect API key"},
-      {Mode::kContentPolicy, Code::kInvalidArgument, "content_policy", FakeOpenAI::kContentPolicyMessage},
-      {Mode::kStringError, Code::kBadGateway, "bad_gateway", "upstream error 500: model not loaded"},
-      {Mode::kGarbage, Code::kBadGateway, "bad_gateway", "backend answered something that is not JSON"},
+      {Mode::kServerError, Code::kBadGateway, "bad_gateway",
+       "upstream error 500: The server had an error"},
+      {Mode::kRateLimited, Code::kUnavailable, "upstream_rate_limited",
+       "Rate limit reached"},
+      {Mode::kInsufficientQuota, Code::kUnavailable, "upstream_quota",
+       "exceeded your current quota"},
+      {Mode::kInvalidApiKey, Code::kBadGateway, "upstream_auth",
+       "the OpenAI API key was refused (401): Incorrect API key"},
+      {Mode::kContentPolicy, Code::kInvalidArgument, "content_policy",
+       FakeOpenAI::kContentPolicyMessage},
+      {Mode::kStringError, Code::kBadGateway, "bad_gateway",
+       "upstream error 500: model not loaded"},
+      {Mode::kGarbage, Code::kBadGateway, "bad_gateway",
+       "backend answered something that is not JSON"},
   };
   FakeOpenAI fake;
   auto backend = Make(ConfigFor(fake));
@@ -171,7 +189,10 @@ TEST_CASE("OpenAI: each fault maps to its status, and the backend recovers", "[o
   }
 }
 
-TEST_CASE("OpenAI: bytes that are not a sane image pass through for the caller to reject", "[openai]") {
+TEST_CASE(
+    "OpenAI: bytes that are not a sane image pass through for the caller to "
+    "reject",
+    "[openai]") {
   FakeOpenAI fake;
   auto backend = Make(ConfigFor(fake));
   JobControl control;
@@ -187,7 +208,8 @@ TEST_CASE("OpenAI: bytes that are not a sane image pass through for the caller t
   CHECK_FALSE(media::DecodeImage((*huge)[0].bytes).ok());
 }
 
-TEST_CASE("OpenAI: slow and never-ending answers end at the timeout", "[openai]") {
+TEST_CASE("OpenAI: slow and never-ending answers end at the timeout",
+          "[openai]") {
   FakeOpenAI fake;
   auto backend = Make(ConfigFor(fake, "dall-e-2", std::chrono::seconds(1)));
   for (auto mode : {Mode::kNeverEnds, Mode::kSlow}) {
@@ -211,7 +233,8 @@ TEST_CASE("OpenAI: Cancel from another thread ends the request", "[openai]") {
   auto backend = Make(ConfigFor(fake));
   JobControl control;
   std::thread canceler([&] {
-    while (fake.generation_requests() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (fake.generation_requests() == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     control.canceled = true;
     backend->Cancel(control);
   });
@@ -229,7 +252,8 @@ TEST_CASE("OpenAI: Cancel from another thread ends the request", "[openai]") {
   backend->Cancel(early);  // nothing in flight: harmless
 }
 
-TEST_CASE("OpenAI: an unreachable server is a BadGateway naming it", "[openai]") {
+TEST_CASE("OpenAI: an unreachable server is a BadGateway naming it",
+          "[openai]") {
   config::BackendConfig config;
   {
     FakeOpenAI gone;
@@ -240,10 +264,12 @@ TEST_CASE("OpenAI: an unreachable server is a BadGateway naming it", "[openai]")
   auto result = backend->Generate(Ask(), control);
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().code() == Code::kBadGateway);
-  CHECK_THAT(result.status().message(), Catch::StartsWith("could not reach openai-test at " + config.url));
+  CHECK_THAT(result.status().message(),
+             Catch::StartsWith("could not reach openai-test at " + config.url));
 }
 
-TEST_CASE("MakeBackend builds each type and refuses bad entries", "[openai][factory]") {
+TEST_CASE("MakeBackend builds each type and refuses bad entries",
+          "[openai][factory]") {
   config::BackendConfig config;
   config.name = "b";
   config.type = "demo";
@@ -256,7 +282,8 @@ TEST_CASE("MakeBackend builds each type and refuses bad entries", "[openai][fact
   auto a1111 = MakeBackend(config);
   REQUIRE(a1111.ok());
   CHECK((*a1111)->info().type == "automatic1111");
-  CHECK((*a1111)->info().sizes.multiple_of == SizeRuleFor("automatic1111", "").multiple_of);
+  CHECK((*a1111)->info().sizes.multiple_of ==
+        SizeRuleFor("automatic1111", "").multiple_of);
 
   config.type = "openai";
   config.url = "ftp://example.com";
@@ -266,7 +293,8 @@ TEST_CASE("MakeBackend builds each type and refuses bad entries", "[openai][fact
   CHECK(no_url.status().code() == Code::kInvalidArgument);
   CHECK_THAT(no_url.status().message(), Catch::Contains("needs a url"));
   config.type = "comfyui";
-  CHECK_THAT(MakeBackend(config).status().message(), Catch::Contains("unknown type 'comfyui'"));
+  CHECK_THAT(MakeBackend(config).status().message(),
+             Catch::Contains("unknown type 'comfyui'"));
 }
 
 }  // namespace aigen::gen
