@@ -119,8 +119,6 @@ std::string DescribeError(httplib::Error error) {
       return "connection failed (refused, unreachable or unknown host)";
     case httplib::Error::ConnectionTimeout:
       return "connection timed out";
-    case httplib::Error::BindIPAddress:
-      return "could not bind a local address";
     case httplib::Error::SSLConnection:
       return "TLS handshake failed";
     case httplib::Error::SSLLoadingCerts:
@@ -131,8 +129,6 @@ std::string DescribeError(httplib::Error error) {
       return "the connection broke while reading the answer";
     case httplib::Error::Write:
       return "the connection broke while sending the request";
-    case httplib::Error::Compression:
-      return "the answer's compression is corrupt";
     default:
       return "HTTP error " + httplib::to_string(error);
   }
@@ -154,21 +150,19 @@ std::unique_ptr<httplib::ClientImpl> MakeClient(const BaseUrl& target,
   } else {
     client = std::make_unique<httplib::ClientImpl>(target.host, target.port);
   }
-  // The library waits 300 s for a connect by default; never beyond 10 s or the
+  // httplib's default connect timeout is 300 s: cap it at 10 s and the
   // deadline.
   auto connect = std::min<Clock::duration>(std::chrono::seconds(10), remaining);
   client->set_connection_timeout(
       std::chrono::duration_cast<std::chrono::microseconds>(connect));
-  // Per-recv timeouts only need to outlast the deadline: the watchdog ends the
-  // call.
+  // Per-recv timeouts need only outlast the deadline: the watchdog ends calls.
   auto io = std::chrono::duration_cast<std::chrono::microseconds>(remaining) +
             std::chrono::seconds(1);
   client->set_read_timeout(io);
   client->set_write_timeout(io);
   client->set_keep_alive(false);
   client->set_follow_location(false);
-  // Paths are ours or came encoded from a server; re-encoding would corrupt
-  // signed URLs.
+  // Paths arrive encoded; encoding them again would corrupt signed URLs.
   client->set_url_encode(false);
   client->set_tcp_nodelay(true);
   return client;
@@ -197,29 +191,21 @@ httplib::Request BuildRequest(const BaseUrl& target,
 }
 
 Status Unreachable(const std::string& where, httplib::Error error) {
-  bool connecting = error == httplib::Error::Connection ||
-                    error == httplib::Error::ConnectionTimeout ||
-                    error == httplib::Error::SSLConnection ||
-                    error == httplib::Error::SSLLoadingCerts ||
-                    error == httplib::Error::SSLServerVerification;
-  std::string prefix = connecting ? "could not reach " + where
-                                  : "lost the connection to " + where;
+  bool lost = error == httplib::Error::Read || error == httplib::Error::Write;
+  std::string prefix =
+      lost ? "lost the connection to " + where : "could not reach " + where;
   return Status::BadGateway(prefix + ": " + DescribeError(error));
 }
 
 }  // namespace
 
 Result<BaseUrl> ParseBaseUrl(std::string_view text) {
-  size_t sep = text.find("://");
-  if (sep == std::string_view::npos) {
-    return Status::InvalidArgument(
-        "the URL must start with http:// or https://");
-  }
   BaseUrl url;
-  url.scheme = std::string(text.substr(0, sep));
-  std::transform(
-      url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
-      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  size_t sep = text.find("://");
+  if (sep != std::string_view::npos)
+    url.scheme = std::string(text.substr(0, sep));
+  for (char& c : url.scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (url.scheme != "http" && url.scheme != "https") {
     return Status::InvalidArgument(
         "the URL must start with http:// or https://");

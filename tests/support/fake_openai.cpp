@@ -21,6 +21,39 @@ std::string ErrorJson(const std::string& message, const std::string& type,
       .dump();
 }
 
+std::string OneImage(const std::string& bytes) {
+  json data = json::array({{{"b64_json", util::Base64Encode(bytes)}}});
+  return json{{"created", 1}, {"data", data}}.dump();
+}
+
+// The error answers, worded as OpenAI words them.
+struct CannedError {
+  FakeOpenAI::Mode mode;
+  int status;
+  const char* message;
+  const char* type;
+  const char* code;  // null: JSON null
+};
+
+const CannedError kCannedErrors[] = {
+    {FakeOpenAI::Mode::kServerError, 500,
+     "The server had an error while processing your request.", "server_error",
+     nullptr},
+    {FakeOpenAI::Mode::kRateLimited, 429,
+     "Rate limit reached for images per minute. Limit: 5/1min.", "requests",
+     "rate_limit_exceeded"},
+    {FakeOpenAI::Mode::kInsufficientQuota, 429,
+     "You exceeded your current quota, please check your plan and billing "
+     "details.",
+     "insufficient_quota", "insufficient_quota"},
+    {FakeOpenAI::Mode::kInvalidApiKey, 401,
+     "Incorrect API key provided: sk-test***. You can find your API key at "
+     "https://platform.openai.com/account/api-keys.",
+     "invalid_request_error", "invalid_api_key"},
+    {FakeOpenAI::Mode::kContentPolicy, 400, FakeOpenAI::kContentPolicyMessage,
+     "invalid_request_error", "content_policy_violation"},
+};
+
 // "WxH" -> sides, clamped so a test cannot make the fake draw gigapixels.
 std::pair<int, int> ParseSize(const json& request) {
   int width = 1024;
@@ -122,6 +155,12 @@ void FakeOpenAI::HandleGenerate(const httplib::Request& req,
     slow_delay = slow_delay_;
   }
   const std::string kJson = "application/json";
+  for (const CannedError& error : kCannedErrors) {
+    if (error.mode != mode) continue;
+    res.status = error.status;
+    json code = error.code == nullptr ? json() : json(error.code);
+    return res.set_content(ErrorJson(error.message, error.type, code), kJson);
+  }
   switch (mode) {
     case Mode::kSuccess:
     case Mode::kSuccessUrl:
@@ -129,56 +168,19 @@ void FakeOpenAI::HandleGenerate(const httplib::Request& req,
     case Mode::kSlow:
       if (SleepFor(slow_delay)) AnswerSuccess(request, false, res);
       return;
-    case Mode::kServerError:
-      res.status = 500;
-      return res.set_content(
-          ErrorJson("The server had an error while processing your request.",
-                    "server_error", nullptr),
-          kJson);
-    case Mode::kRateLimited:
-      res.status = 429;
-      return res.set_content(
-          ErrorJson("Rate limit reached for images per minute. Limit: 5/1min.",
-                    "requests", "rate_limit_exceeded"),
-          kJson);
-    case Mode::kInsufficientQuota:
-      res.status = 429;
-      return res.set_content(
-          ErrorJson("You exceeded your current quota, please check your plan "
-                    "and billing details.",
-                    "insufficient_quota", "insufficient_quota"),
-          kJson);
-    case Mode::kInvalidApiKey:
-      res.status = 401;
-      return res.set_content(
-          ErrorJson("Incorrect API key provided: sk-test***. You can find your "
-                    "API key at https://platform.openai.com/account/api-keys.",
-                    "invalid_request_error", "invalid_api_key"),
-          kJson);
-    case Mode::kContentPolicy:
-      res.status = 400;
-      return res.set_content(
-          ErrorJson(kContentPolicyMessage, "invalid_request_error",
-                    "content_policy_violation"),
-          kJson);
     case Mode::kStringError:
       res.status = 500;
       return res.set_content(json{{"error", "model not loaded"}}.dump(), kJson);
     case Mode::kNotAnImage:
-      return res.set_content(
-          json{{"created", 1},
-               {"data", {{{"b64_json", util::Base64Encode("hello")}}}}}
-              .dump(),
-          kJson);
-    case Mode::kHugeDimensions: {
-      std::string png = util::Base64Encode(PngHeaderClaiming(10000, 10000));
-      return res.set_content(
-          json{{"created", 1}, {"data", {{{"b64_json", png}}}}}.dump(), kJson);
-    }
+      return res.set_content(OneImage("hello"), kJson);
+    case Mode::kHugeDimensions:
+      return res.set_content(OneImage(PngHeaderClaiming(10000, 10000)), kJson);
     case Mode::kNeverEnds:
       return AnswerNeverEnding(res);
     case Mode::kGarbage:
       return res.set_content("<html>Bad gateway</html>", "text/html");
+    default:
+      return;  // answered from kCannedErrors
   }
 }
 
