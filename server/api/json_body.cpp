@@ -2,33 +2,11 @@
 
 #include <algorithm>
 
+#include "util/encoding.h"
+
 namespace aigen::api {
-namespace {
-
-// Deepest nesting of [ and { outside strings.
-int NestingDepth(std::string_view text, int stop_at) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > stop_at) return deepest;
-    } else if (c == ']' || c == '}') --depth;
-  }
-  return deepest;
-}
-
-}  // namespace
-
 Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth) {
-  if (NestingDepth(body, max_depth) > max_depth) {
+  if (!util::JsonNestingWithin(body, max_depth)) {
     return Status::InvalidArgument("JSON nested deeper than " + std::to_string(max_depth) +
                                        " levels",
                                    "invalid_json");

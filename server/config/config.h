@@ -46,7 +46,7 @@ struct HttpConfig {
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
-  int keep_alive_max = 100;
+  int keep_alive_max = 1000;
 };
 
 struct Config {

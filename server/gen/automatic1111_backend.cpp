@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "gen/sizes.h"
+#include "gen/upstream_json.h"
 #include "util/log.h"
 
 namespace aigen::gen {
@@ -16,21 +17,9 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-constexpr size_t kMaxUpstreamMessage = 500;
 constexpr size_t kMaxProgressBytes =
     1u << 20;  // progress JSON, current image skipped
 constexpr auto kProgressCallLimit = std::chrono::seconds(5);
-
-json ParseJson(const std::string& text) {
-  if (!JsonNestingWithin(text)) return json(json::value_t::discarded);
-  return json::parse(text, nullptr, false);
-}
-
-std::string AsText(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_null()) return "";
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 BackendInfo MakeInfo(const config::BackendConfig& config) {
   BackendInfo info;
@@ -65,19 +54,17 @@ std::string BuildBody(const config::BackendConfig& config,
 // A1111 wraps errors as {"error": ExceptionName, "detail", "body", "errors"};
 // FastAPI's own are {"detail": ...}.
 std::string ReadErrorMessage(const json& doc) {
-  if (!doc.is_object()) return AsText(doc);
+  if (!doc.is_object()) return UpstreamText(doc);
   std::string message;
   for (const char* key : {"error", "detail", "errors"}) {
     auto it = doc.find(key);
     if (it == doc.end()) continue;
-    std::string part = AsText(*it);
+    std::string part = UpstreamText(*it);
     if (part.empty() || part == "HTTPException")
       continue;  // the name says nothing
     message += (message.empty() ? "" : ": ") + part;
   }
-  if (message.size() > kMaxUpstreamMessage)
-    message = message.substr(0, kMaxUpstreamMessage) + "...";
-  return message.empty() ? "no message" : message;
+  return message.empty() ? "no message" : ShortenUpstreamMessage(message);
 }
 
 Status MapError(const config::BackendConfig& config, const BaseUrl& url,
@@ -91,7 +78,7 @@ Status MapError(const config::BackendConfig& config, const BaseUrl& url,
             "): check username and password of backend '" + config.name + "'",
         "upstream_auth");
   }
-  json doc = ParseJson(body);
+  json doc = ParseUpstreamJson(body);
   if (doc.is_discarded() && status == 404) {
     return Status::BadGateway(
         url.text +
@@ -119,7 +106,7 @@ Info ReadInfo(const json& doc) {
   Info info;
   auto it = doc.find("info");
   if (it == doc.end()) return info;
-  json parsed = it->is_string() ? ParseJson(it->get<std::string>()) : *it;
+  json parsed = it->is_string() ? ParseUpstreamJson(it->get<std::string>()) : *it;
   if (!parsed.is_object()) return info;
   if (auto s = parsed.find("seed"); s != parsed.end() && s->is_number_integer())
     info.seed = s->get<int64_t>();
@@ -137,7 +124,7 @@ Info ReadInfo(const json& doc) {
 
 Result<std::vector<GeneratedImage>> ParseImages(const std::string& body,
                                                 int n) {
-  json doc = ParseJson(body);
+  json doc = ParseUpstreamJson(body);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::BadGateway("backend answered something that is not JSON");
   }
@@ -220,7 +207,7 @@ class ProgressPoller {
         supported_.store(false);
         return;
       }
-      json doc = ParseJson(response->body);
+      json doc = ParseUpstreamJson(response->body);
       if (response->status != 200 || !doc.is_object()) continue;
       auto p = doc.find("progress");
       if (p == doc.end() || !p->is_number()) continue;

@@ -352,27 +352,6 @@ Status HttpClient::TimedOut() const {
                                 std::to_string(timeout_.count()) + " s");
 }
 
-bool JsonNestingWithin(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;  // skip the escaped character, which may be a quote
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 std::string BasicAuthorization(std::string_view user,
                                std::string_view password) {
   std::string pair = std::string(user) + ":" + std::string(password);

@@ -164,11 +164,6 @@ class InFlightGuard {
   std::shared_ptr<AbortSignal> signal_;
 };
 
-// True when JSON `text` nests arrays/objects at most `max_depth` deep. Check
-// before parsing a backend's answer: nlohmann's dump() recurses and a hostile
-// document a million levels deep would overflow the stack.
-bool JsonNestingWithin(std::string_view text, int max_depth = 64);
-
 // "Basic <base64(user:password)>".
 std::string BasicAuthorization(std::string_view user,
                                std::string_view password);

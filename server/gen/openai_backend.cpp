@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gen/sizes.h"
+#include "gen/upstream_json.h"
 #include "util/log.h"
 
 namespace aigen::gen {
@@ -12,13 +13,6 @@ namespace {
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kMaxUpstreamMessage = 500;
-
-// Parses without throwing; too deeply nested documents count as not JSON.
-json ParseJson(const std::string& text) {
-  if (!JsonNestingWithin(text)) return json(json::value_t::discarded);
-  return json::parse(text, nullptr, false);
-}
 
 bool IsGptImageModel(std::string_view model) {
   return model.starts_with("gpt-image");
@@ -62,20 +56,6 @@ std::string BuildBody(const config::BackendConfig& config,
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string Shorten(std::string text) {
-  if (text.size() > kMaxUpstreamMessage) {
-    text.resize(kMaxUpstreamMessage);
-    text += "...";
-  }
-  return text;
-}
-
-std::string AsText(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_null()) return "";
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // {"error": {"message", "type", "param", "code"}} from OpenAI and LocalAI;
 // {"error": "text"} from sd.cpp.
 struct ApiError {
@@ -89,21 +69,21 @@ ApiError ReadApiError(const json& doc) {
   if (!doc.is_object()) return error;
   auto it = doc.find("error");
   if (it != doc.end() && it->is_object()) {
-    error.message = AsText(it->value("message", json()));
-    error.type = AsText(it->value("type", json()));
-    error.code = AsText(it->value("code", json()));
+    error.message = UpstreamText(it->value("message", json()));
+    error.type = UpstreamText(it->value("type", json()));
+    error.code = UpstreamText(it->value("code", json()));
   } else if (it != doc.end()) {
-    error.message = AsText(*it);
+    error.message = UpstreamText(*it);
   } else if (doc.contains("detail")) {
-    error.message = AsText(doc["detail"]);
+    error.message = UpstreamText(doc["detail"]);
   }
-  error.message = Shorten(error.message);
+  error.message = ShortenUpstreamMessage(error.message);
   return error;
 }
 
 Status MapError(const config::BackendConfig& config, int status,
                 const std::string& body) {
-  json doc = ParseJson(body);
+  json doc = ParseUpstreamJson(body);
   if (doc.is_discarded()) {
     return Status::BadGateway(
         "backend answered something that is not JSON (HTTP " +
@@ -210,7 +190,7 @@ Result<std::vector<GeneratedImage>> OpenAIBackend::Generate(
   if (response->status < 200 || response->status > 299) {
     return MapError(config_, response->status, response->body);
   }
-  json doc = ParseJson(response->body);
+  json doc = ParseUpstreamJson(response->body);
   response->body = std::string();  // base64 can be tens of MiB: free it early
   if (doc.is_discarded())
     return Status::BadGateway("backend answered something that is not JSON");

@@ -163,6 +163,15 @@ void ServeFile(const std::string& path, const std::string& type, httplib::Ranges
       [fd](bool) { ::close(fd); });
 }
 
+// Everything but the API, image files and health is the frontend.
+bool IsStaticRequest(const httplib::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  for (std::string_view prefix : {"/api/", "/images/", "/thumbs/", "/openai/"}) {
+    if (req.path.starts_with(prefix)) return false;
+  }
+  return req.path != "/healthz";
+}
+
 bool AcceptsGzip(const httplib::Request& req) {
   // A q=0 refusal is too rare to parse for; browsers send "gzip, deflate, br".
   return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
@@ -293,6 +302,12 @@ void HttpServer::InstallGuards(Listener& listener) {
     auto& mutable_req = const_cast<httplib::Request&>(req);  // the object is not const
     bool ranged = req.path.starts_with("/images/") || req.path.starts_with("/thumbs/");
     if (!ranged || req.ranges.size() > 1) mutable_req.ranges.clear();
+    // The frontend's files are answered here, sparing them the route table's
+    // regular expressions: the hottest path of all.
+    if (IsStaticRequest(req)) {
+      ServeStatic(req.path, req.get_header_value("If-None-Match"), AcceptsGzip(req), &res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return RefuseBody(req, res, options_.max_body_bytes) ? httplib::Server::HandlerResponse::Handled
                                                          : httplib::Server::HandlerResponse::Unhandled;
   });
@@ -322,13 +337,6 @@ void HttpServer::InstallGuards(Listener& listener) {
     res.status = status;
     return httplib::Server::HandlerResponse::Handled;
   }));
-  listener.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.starts_with("/api/")) {
-      SetJsonError(res, Status::NotFound("no API route " + req.path, "not_found"));
-      return;
-    }
-    ServeStatic(req.path, req.get_header_value("If-None-Match"), AcceptsGzip(req), &res);
-  });
 }
 
 Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& addresses) {

@@ -21,7 +21,7 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
-  int keep_alive_max = 100;
+  int keep_alive_max = 1000;
   int ipv6_prefix = 56;  // client grouping for rate limits
 };
 

@@ -21,6 +21,11 @@ std::string RandomHex(size_t n);
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// True if no [ or { in the JSON text nests deeper than `max_depth` (strings
+// are skipped). Checked before parsing: nlohmann's parser and dump() recurse,
+// and a deep enough document exhausts the stack.
+bool JsonNestingWithin(std::string_view text, int max_depth);
+
 // `s` without leading and trailing ASCII whitespace.
 std::string_view Trim(std::string_view s);
 

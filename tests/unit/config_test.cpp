@@ -54,7 +54,7 @@ TEST_CASE("an empty file gives the defaults", "[config]") {
   CHECK(c.http.read_timeout == seconds(10));
   CHECK(c.http.write_timeout == seconds(10));
   CHECK(c.http.keep_alive_timeout == seconds(5));
-  CHECK(c.http.keep_alive_max == 100);
+  CHECK(c.http.keep_alive_max == 1000);
   CHECK(c.backends.empty());
 }
 

@@ -1,7 +1,6 @@
 #include <stb_image_write.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -191,16 +190,10 @@ TEST_CASE("A header claiming a huge image fails before any decoding",
           "[media][image]") {
   // The reason alone proves the header check ran first: had the decoder been
   // reached, it would have tried to allocate 300 MB for 10000x10000 RGB and
-  // then failed on the missing pixel data with "corrupt_image". The timing is
-  // a second, generous guard against a decoder that does allocate and fill.
-  std::string hostile = PngHeaderClaiming(10000, 10000);
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 100; ++i) {
-    Result<DecodedImage> image = DecodeImage(hostile);
-    REQUIRE_FALSE(image.ok());
-    REQUIRE(image.status().reason() == "image_dimensions_too_large");
-  }
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  // then failed on the missing pixel data with "corrupt_image".
+  Result<DecodedImage> image = DecodeImage(PngHeaderClaiming(10000, 10000));
+  REQUIRE_FALSE(image.ok());
+  CHECK(image.status().reason() == "image_dimensions_too_large");
 }
 
 TEST_CASE("MakeThumbnail fits the longest side, never upscaling",
