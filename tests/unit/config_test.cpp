@@ -9,26 +9,12 @@
 #include <sstream>
 
 #include "support/temp_dir.h"
+#include "unit/config_test_support.h"
 
 namespace aigen::config {
 namespace {
 
 using std::chrono::seconds;
-
-GetEnv FakeEnv(std::map<std::string, std::string> vars = {}) {
-  return [vars = std::move(vars)](
-             const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-std::string Describe(const std::vector<ConfigIssue>& issues) {
-  std::string out;
-  for (const auto& issue : issues) out += issue.ToString("test.toml") + "\n";
-  return out;
-}
 
 const std::string kExample =
     std::string(AIGEN_TEST_DATA_DIR) + "/../../systemd/aigen.toml";

@@ -1,26 +1,13 @@
 // ApplyDefaults, Validate and ParseListenAddress: the rules after parsing.
 #include <catch2/catch.hpp>
+
+#include "unit/config_test_support.h"
 #include <map>
 
 #include "config/config.h"
 
 namespace aigen::config {
 namespace {
-
-GetEnv FakeEnv(std::map<std::string, std::string> vars = {}) {
-  return [vars = std::move(vars)](
-             const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-std::string Describe(const std::vector<ConfigIssue>& issues) {
-  std::string out;
-  for (const auto& issue : issues) out += issue.ToString("test.toml") + "\n";
-  return out;
-}
 
 TEST_CASE("ApplyDefaults adds a backend and resolves anonymous", "[config]") {
   struct Case {
