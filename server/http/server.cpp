@@ -369,6 +369,10 @@ Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& address
     std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     urls_.push_back("http://" + shown + ":" + std::to_string(*bound));
     util::LogInfo("listening on " + urls_.back());
+    if (host == "::" || host == "0.0.0.0") {
+      util::LogInfo("open http://localhost:" + std::to_string(*bound) +
+                    "/ on this machine, or this machine's address from another");
+    }
     threads_.emplace_back([l = listener.get()] { l->listen_after_bind(); });
     listeners_.push_back(std::move(listener));
   }

@@ -24,25 +24,26 @@ void JobQueue::Start() {
 }
 
 void JobQueue::Stop() {
+  std::vector<std::shared_ptr<Job>> running;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
     for (auto& [id, job] : live_) {
-      if (job->generation.status == GenerationStatus::kRunning) job->control.canceled = true;
-    }
-  }
-  for (const auto& backend : backends_.all()) {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, job] : live_) {
-      if (job->generation.status == GenerationStatus::kRunning &&
-          job->generation.backend == backend->info().name) {
-        backend->Cancel(job->control);
+      if (job->generation.status == GenerationStatus::kRunning) {
+        job->control.canceled = true;
+        running.push_back(job);
       }
     }
   }
   work_cv_.notify_all();
   change_cv_.notify_all();
+  // Outside the lock: a backend's Cancel may make a network call.
+  for (const auto& job : running) {
+    if (gen::Backend* backend = backends_.Find(job->generation.backend)) {
+      backend->Cancel(job->control);
+    }
+  }
   for (auto& t : workers_) t.join();
   workers_.clear();
 }

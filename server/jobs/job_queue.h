@@ -67,8 +67,10 @@ class JobQueue {
   // The job's current view, live or stored. NotFound when unknown/expired.
   Result<JobView> Get(const std::string& id);
 
-  // Cancels a queued or running job. Conflict ("already_finished") when it
-  // had already ended; NotFound when unknown.
+  // Cancels a queued job at once, or interrupts a running one and waits (at
+  // most 15 s) until it has ended; returns the job as it ended. Conflict
+  // ("already_finished") when it had ended, or succeeded before the interrupt
+  // took effect; NotFound when unknown.
   Result<JobView> Cancel(const std::string& id);
 
   // Blocks until the live job's version exceeds `seen_version`, the job ends,

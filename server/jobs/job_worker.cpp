@@ -117,18 +117,25 @@ Result<JobView> JobQueue::Cancel(const std::string& id) {
     lock.unlock();
     Finish(job, GenerationStatus::kCanceled, Status::Canceled("canceled by the user", "canceled"),
            {});
-  } else {
-    job->control.canceled = true;
-    gen::Backend* backend = backends_.Find(job->generation.backend);
-    lock.unlock();
-    // The worker sees `canceled` when Generate returns and records the end.
-    if (backend) backend->Cancel(job->control);
+    return Get(id);
   }
-  lock.lock();
-  JobView view = ViewLocked(*job);
-  view.generation.status = GenerationStatus::kCanceled;
-  view.generation.error_code = "canceled";
-  view.generation.error_message = "canceled by the user";
+  job->control.canceled = true;
+  gen::Backend* backend = backends_.Find(job->generation.backend);
+  lock.unlock();
+  if (backend) backend->Cancel(job->control);
+  // The worker records the end when Generate returns, which backends promise
+  // to do soon after Cancel. Answer with what really happened: a job that
+  // finished in the meantime was not canceled.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  Result<JobView> view = Get(id);
+  while (view.ok() && !model::IsFinal(view->generation.status) &&
+         std::chrono::steady_clock::now() < deadline && !stopping()) {
+    view = WaitForChange(id, view->version, deadline);
+  }
+  if (view.ok() && view->generation.status == GenerationStatus::kSucceeded) {
+    return Status::Conflict("generation " + id + " finished before it could be canceled",
+                            "already_finished");
+  }
   return view;
 }
 

@@ -164,3 +164,15 @@ TEST_CASE("health answers ok with the version", "[generations]") {
   CHECK(doc["status"] == "ok");
   CHECK(doc["version"].is_string());
 }
+
+TEST_CASE("with anonymous generation off, both routes refuse", "[generations]") {
+  TestApp app([](aigen::config::Config& c) { c.generation.anonymous = false; });
+  auto res = app.Post({{"prompt", "a cat"}, {"size", "small"}});
+  REQUIRE(res);
+  CHECK(res->status == 401);
+  CHECK(ParseJson(res->body)["error"]["code"] == "unauthenticated");
+  auto seed = app.Client().Get("/openai/createimage?prompt=cat&size=small");
+  CHECK(seed->status == 401);
+  CHECK(ParseJson(app.Client().Get("/api/backends")->body)["anonymous"] == false);
+  CHECK(app.Count("SELECT COUNT(*) FROM generations") == 0);
+}
