@@ -11,7 +11,6 @@ void RegisterRoutes(http::HttpServer& server, ApiDeps& deps) {
   limited_json.json_body = true;
   http::RouteOptions seed_limited = limited;
   seed_limited.seed_error_shape = true;
-  http::RouteOptions ranged{.allow_ranges = true};
 
   auto bind = [&deps](http::Response (*handler)(ApiDeps&, const http::Request&)) {
     return [&deps, handler](const http::Request& req) { return handler(deps, req); };
@@ -23,8 +22,8 @@ void RegisterRoutes(http::HttpServer& server, ApiDeps& deps) {
   server.Get("/api/generations/" + id, bind(GetGeneration));
   server.Get("/api/generations/" + id + "/events", bind(StreamGenerationEvents));
   server.Delete("/api/generations/" + id, bind(CancelGeneration));
-  server.Get("/images/" + id + "\\.(png|jpg)", bind(GetImageFile), ranged);
-  server.Get("/thumbs/" + id + "\\.jpg", bind(GetThumbnail), ranged);
+  server.Get("/images/" + id + "\\.(png|jpg)", bind(GetImageFile));
+  server.Get("/thumbs/" + id + "\\.jpg", bind(GetThumbnail));
   server.Get("/openai/createimage", bind(SeedCreateImage), seed_limited);
 }
 

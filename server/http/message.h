@@ -57,8 +57,8 @@ struct Response {
   // (content_type should be text/event-stream); the response ends when it
   // returns.
   std::function<void(StreamWriter&)> stream;
-  // When set, the body is this file (content_type applies); ranges are
-  // honoured only on routes that allow them.
+  // When set, the body is this file (content_type applies). A single Range is
+  // honoured under /images/ and /thumbs/ only (see docs/http.md).
   std::string file;
 };
 

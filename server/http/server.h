@@ -28,7 +28,6 @@ struct ServerOptions {
 // How a route's requests are treated before and after the handler.
 struct RouteOptions {
   ratelimit::Limiter* limiter = nullptr;  // counts every request; 429 beyond
-  bool allow_ranges = false;              // honour Range (image files only)
   bool json_body = false;                 // require Content-Type: application/json
   // The error body for 429: {"error": {...}} normally, {"error": "text"} for
   // the original project's route.

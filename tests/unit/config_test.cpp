@@ -17,7 +17,7 @@ namespace {
 using std::chrono::seconds;
 
 const std::string kExample =
-    std::string(AIGEN_TEST_DATA_DIR) + "/../../systemd/aigen.toml";
+    std::string(AIGEN_SOURCE_DIR) + "/systemd/aigen.toml";
 
 TEST_CASE("an empty file gives the defaults", "[config]") {
   LoadResult r = ParseConfig("", FakeEnv());
