@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "http/client_ip.h"
+#include "http/listener.h"
 #include "util/log.h"
 
 namespace aigen::http {
@@ -21,22 +22,6 @@ struct HttpServer::Route {
   std::string pattern;
   Handler handler;
   RouteOptions options;
-};
-
-// httplib::Server with a listen backlog that holds bursts of new connections:
-// the library compiles in 5, and SYNs beyond it wait a 1 s retransmit.
-// svr_sock_ is protected, so listen() is called on it again after binding.
-class HttpServer::Listener : public httplib::Server {
- public:
-  Result<int> Bind(const std::string& host, int port) {
-    int bound = port == 0 ? bind_to_any_port(host) : (bind_to_port(host, port) ? port : -1);
-    if (bound < 0) {
-      return Status::Unavailable("cannot listen on " + host + ":" + std::to_string(port) +
-                                 " (address in use or not available)");
-    }
-    ::listen(svr_sock_, 1024);
-    return bound;
-  }
 };
 
 namespace {
@@ -341,7 +326,8 @@ void HttpServer::InstallGuards(Listener& listener) {
 
 Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& addresses) {
   for (const auto& [host, port] : addresses) {
-    auto listener = std::make_unique<Listener>();
+    auto listener = std::make_unique<Listener>(ConnectionLimits{
+        options_.read_timeout, options_.keep_alive_timeout, options_.keep_alive_max});
     int threads = options_.threads_per_listener;
     listener->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     listener->set_socket_options(SocketOptions);
@@ -349,8 +335,6 @@ Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& address
     listener->set_payload_max_length(options_.max_body_bytes);
     listener->set_read_timeout(options_.read_timeout);
     listener->set_write_timeout(options_.write_timeout);
-    listener->set_keep_alive_timeout(options_.keep_alive_timeout.count());
-    listener->set_keep_alive_max_count(options_.keep_alive_max);
     listener->set_default_headers({
         {"X-Content-Type-Options", "nosniff"},
         {"Referrer-Policy", "no-referrer"},

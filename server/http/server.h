@@ -14,6 +14,8 @@
 
 namespace aigen::http {
 
+class Listener;
+
 struct ServerOptions {
   int threads_per_listener = 64;  // one per open connection (keep-alive, SSE)
   int max_streams = 32;           // concurrent event streams per listener; beyond: 503
@@ -61,7 +63,6 @@ class HttpServer {
 
  private:
   struct Route;
-  class Listener;
   void Install(Listener& listener);
   void InstallGuards(Listener& listener);
   void ServeStatic(const std::string& path, const std::string& if_none_match,

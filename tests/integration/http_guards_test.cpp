@@ -1,6 +1,7 @@
 // The guards around cpp-httplib's unsafe defaults, checked over real sockets.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -153,4 +154,37 @@ TEST_CASE("static assets carry ETags and a gzip copy", "[http]") {
   CHECK(gz->body == plain->body);
   CHECK(plain->get_header_value("Content-Security-Policy").find("default-src 'self'") !=
         std::string::npos);
+}
+
+TEST_CASE("a client trickling its request is cut off at the request deadline", "[http]") {
+  TestApp app([](aigen::config::Config& c) { c.http.read_timeout = std::chrono::seconds(2); });
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(PortOf(app.url())));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  // One header byte every 300 ms: each read succeeds, but the whole head
+  // never arrives within the 2 s allowed for a request.
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 'a');
+  auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (char c : head) {
+    if (send(fd, &c, 1, MSG_NOSIGNAL) != 1) {
+      closed = true;
+      break;
+    }
+    pollfd p{fd, POLLIN, 300};
+    if (poll(&p, 1, 300) > 0) {  // the server closed, or refused the head first
+      char buf[256];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      closed = n <= 0 || std::string(buf, static_cast<size_t>(n)).starts_with("HTTP/1.1 400");
+      break;
+    }
+  }
+  close(fd);
+  CHECK(closed);  // without the deadline, the 108 bytes would take 32 s
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::seconds(2));
+  // Others were served meanwhile and still are.
+  CHECK(app.Client().Get("/healthz")->status == 200);
 }

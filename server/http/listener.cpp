@@ -1,0 +1,152 @@
+#include "http/listener.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+
+namespace aigen::http {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::pair<std::string, int> AddressOf(const sockaddr_storage& addr) {
+  char host[INET6_ADDRSTRLEN] = "";
+  int port = 0;
+  if (addr.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(addr);
+    inet_ntop(AF_INET, &v4.sin_addr, host, sizeof host);
+    port = ntohs(v4.sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(addr);
+    inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof host);
+    port = ntohs(v6.sin6_port);
+  }
+  return {host, port};
+}
+
+// One accepted socket as httplib's Stream. Reads are buffered (the library's
+// line reader asks for one byte at a time) and fail once the current
+// request's deadline has passed; the socket's SO_RCVTIMEO/SO_SNDTIMEO (set by
+// the library on accept) bound each call. Not thread-safe.
+class SocketConnection final : public httplib::Stream {
+ public:
+  explicit SocketConnection(int fd) : fd_(fd) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) remote_ = AddressOf(addr);
+    len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) local_ = AddressOf(addr);
+  }
+
+  void StartRequest(SteadyClock::time_point deadline) { deadline_ = deadline; }
+
+  // Waits up to `idle` for the next request's first bytes, in slices so a
+  // stopping server is noticed. False on timeout, error or stop.
+  template <typename StopFn>
+  bool WaitForRequest(std::chrono::seconds idle, StopFn stopping) {
+    if (pos_ < len_) return true;  // pipelined
+    auto until = SteadyClock::now() + idle;
+    while (!stopping()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      int rc = poll(&p, 1, static_cast<int>(std::min<long>(left.count(), 500)));
+      if (rc > 0) return (p.revents & POLLIN) != 0;
+      if (rc < 0 && errno != EINTR) return false;
+    }
+    return false;
+  }
+
+  bool is_readable() const override {
+    if (pos_ < len_) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, 0) > 0;
+  }
+  bool is_writable() const override { return !broken_; }
+
+  ssize_t read(char* out, size_t size) override {
+    if (pos_ == len_) {
+      if (SteadyClock::now() > deadline_) return -1;  // trickled too slowly
+      ssize_t n;
+      do {
+        n = recv(fd_, buffer_, sizeof buffer_, 0);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return n < 0 ? -1 : 0;
+      pos_ = 0;
+      len_ = static_cast<size_t>(n);
+    }
+    size_t n = std::min(size, len_ - pos_);
+    std::memcpy(out, buffer_ + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* data, size_t size) override {
+    size_t done = 0;
+    while (done < size && !broken_) {
+      ssize_t n = send(fd_, data + done, size - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) broken_ = true;
+      else done += static_cast<size_t>(n);
+    }
+    return broken_ ? -1 : static_cast<ssize_t>(size);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = remote_.first;
+    port = remote_.second;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = local_.first;
+    port = local_.second;
+  }
+  socket_t socket() const override { return fd_; }
+
+ private:
+  int fd_;
+  std::pair<std::string, int> remote_, local_;
+  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
+  char buffer_[4096];
+  size_t pos_ = 0, len_ = 0;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+Result<int> Listener::Bind(const std::string& host, int port) {
+  int bound = port == 0 ? bind_to_any_port(host) : (bind_to_port(host, port) ? port : -1);
+  if (bound < 0) {
+    return Status::Unavailable("cannot listen on " + host + ":" + std::to_string(port) +
+                               " (address in use or not available)");
+  }
+  // Linux updates the backlog of a listening socket when listen() is called again.
+  ::listen(svr_sock_, 1024);
+  return bound;
+}
+
+bool Listener::process_and_close_socket(socket_t sock) {
+  {
+    SocketConnection conn(sock);
+    for (int served = 0; served < limits_.keep_alive_max; ++served) {
+      if (served > 0 &&
+          !conn.WaitForRequest(limits_.keep_alive_timeout, [this] { return Stopping(); })) {
+        break;
+      }
+      conn.StartRequest(SteadyClock::now() + limits_.request_timeout);
+      bool last = served + 1 == limits_.keep_alive_max || Stopping();
+      bool closed = false;
+      if (!process_request(conn, last, closed, nullptr) || closed) break;
+    }
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return true;
+}
+
+}  // namespace aigen::http
