@@ -44,7 +44,10 @@ class SocketConnection final : public httplib::Stream {
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) local_ = AddressOf(addr);
   }
 
-  void StartRequest(SteadyClock::time_point deadline) { deadline_ = deadline; }
+  void StartRequest(SteadyClock::time_point deadline, size_t max_bytes) {
+    deadline_ = deadline;
+    budget_ = max_bytes;
+  }
 
   // Waits up to `idle` for the next request's first bytes, in slices so a
   // stopping server is noticed. False on timeout, error or stop.
@@ -71,6 +74,7 @@ class SocketConnection final : public httplib::Stream {
   bool is_writable() const override { return !broken_; }
 
   ssize_t read(char* out, size_t size) override {
+    if (size == 0) return 0;
     if (pos_ == len_) {
       if (SteadyClock::now() > deadline_) return -1;  // trickled too slowly
       ssize_t n;
@@ -81,9 +85,11 @@ class SocketConnection final : public httplib::Stream {
       pos_ = 0;
       len_ = static_cast<size_t>(n);
     }
-    size_t n = std::min(size, len_ - pos_);
+    size_t n = std::min({size, len_ - pos_, budget_});
+    if (n == 0) return -1;  // over the request's byte budget
     std::memcpy(out, buffer_ + pos_, n);
     pos_ += n;
+    budget_ -= n;
     return static_cast<ssize_t>(n);
   }
 
@@ -112,6 +118,7 @@ class SocketConnection final : public httplib::Stream {
   int fd_;
   std::pair<std::string, int> remote_, local_;
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
+  size_t budget_ = 0;
   char buffer_[4096];
   size_t pos_ = 0, len_ = 0;
   bool broken_ = false;
@@ -138,7 +145,7 @@ bool Listener::process_and_close_socket(socket_t sock) {
           !conn.WaitForRequest(limits_.keep_alive_timeout, [this] { return Stopping(); })) {
         break;
       }
-      conn.StartRequest(SteadyClock::now() + limits_.request_timeout);
+      conn.StartRequest(SteadyClock::now() + limits_.request_timeout, limits_.max_request_bytes);
       bool last = served + 1 == limits_.keep_alive_max || Stopping();
       bool closed = false;
       if (!process_request(conn, last, closed, nullptr) || closed) break;

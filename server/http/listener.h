@@ -15,6 +15,9 @@ struct ConnectionLimits {
   std::chrono::seconds request_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};  // idle time between requests
   int keep_alive_max = 1000;                   // requests per connection
+  // Bytes one request may make us read, head and body: the library buffers
+  // header lines whole and counts neither their length nor their number.
+  size_t max_request_bytes = 128 * 1024;
 };
 
 // An httplib::Server that owns each connection's life instead of the

@@ -326,8 +326,9 @@ void HttpServer::InstallGuards(Listener& listener) {
 
 Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& addresses) {
   for (const auto& [host, port] : addresses) {
-    auto listener = std::make_unique<Listener>(ConnectionLimits{
-        options_.read_timeout, options_.keep_alive_timeout, options_.keep_alive_max});
+    auto listener = std::make_unique<Listener>(
+        ConnectionLimits{options_.read_timeout, options_.keep_alive_timeout,
+                         options_.keep_alive_max, options_.max_body_bytes + 64 * 1024});
     int threads = options_.threads_per_listener;
     listener->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     listener->set_socket_options(SocketOptions);

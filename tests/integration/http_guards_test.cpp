@@ -188,3 +188,28 @@ TEST_CASE("a client trickling its request is cut off at the request deadline", "
   // Others were served meanwhile and still are.
   CHECK(app.Client().Get("/healthz")->status == 200);
 }
+
+TEST_CASE("an endless header line is cut off, not buffered", "[http]") {
+  TestApp app;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(PortOf(app.url())));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{10, 0};  // a regression fails the test instead of hanging it
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  std::string head = "GET /healthz HTTP/1.1\r\nX-Big: ";
+  REQUIRE(send(fd, head.data(), head.size(), MSG_NOSIGNAL) > 0);
+  // 64 MiB of one header line: the server must stop reading long before.
+  const std::string chunk(64 * 1024, 'a');
+  size_t sent = 0;
+  while (sent < (64u << 20)) {
+    ssize_t n = send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  close(fd);
+  CHECK(sent < (64u << 20));
+  CHECK(app.Client().Get("/healthz")->status == 200);
+}
