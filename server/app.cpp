@@ -35,10 +35,12 @@ class Janitor {
   void Start() {
     thread_ = std::thread([this] {
       std::unique_lock lock(mutex_);
-      while (!cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stop_; })) {
+      while (!cv_.wait_for(lock, std::chrono::minutes(1),
+                           [this] { return stop_; })) {
         lock.unlock();
         auto deleted = storage_.DeleteExpired();
-        if (!deleted.ok()) util::LogWarn("expiry: " + deleted.status().ToString());
+        if (!deleted.ok())
+          util::LogWarn("expiry: " + deleted.status().ToString());
         lock.lock();
       }
     });
@@ -89,8 +91,8 @@ Status App::Impl::OpenStorage() {
   std::filesystem::create_directories(dir / "images", ec);
   std::filesystem::create_directories(dir / "thumbs", ec);
   if (ec) {
-    return Status::Internal("cannot create the data directory " + dir.string() + ": " +
-                            ec.message());
+    return Status::Internal("cannot create the data directory " + dir.string() +
+                            ": " + ec.message());
   }
   auto opened = store::Database::Open(dir / "aigen.db", web::EmbeddedSchema());
   if (!opened.ok()) return opened.status();
@@ -98,7 +100,8 @@ Status App::Impl::OpenStorage() {
   store = std::make_unique<store::GenerationStore>(*db);
   images = std::make_unique<media::FileStore>(dir / "images");
   thumbs = std::make_unique<media::FileStore>(dir / "thumbs");
-  storage = std::make_unique<jobs::ImageStorage>(*images, *thumbs, *store, *clock);
+  storage =
+      std::make_unique<jobs::ImageStorage>(*images, *thumbs, *store, *clock);
   return storage->Sweep();
 }
 
@@ -106,23 +109,28 @@ Status App::Impl::BuildBackends() {
   std::vector<std::unique_ptr<gen::Backend>> list;
   for (const config::BackendConfig& bc : config.backends) {
     auto backend = gen::MakeBackend(bc);
-    if (!backend.ok()) return backend.status().WithContext("backend \"" + bc.name + "\"");
+    if (!backend.ok())
+      return backend.status().WithContext("backend \"" + bc.name + "\"");
     list.push_back(std::move(*backend));
   }
   if (list.empty()) return Status::InvalidArgument("no backend configured");
-  backends = std::make_unique<jobs::BackendRegistry>(std::move(list),
-                                                     config.generation.default_backend);
-  jobs::JobQueue::Options options{config.generation.max_queue, config.generation.expire_after};
-  jobs = std::make_unique<jobs::JobQueue>(*backends, *store, *storage, *clock, options);
+  backends = std::make_unique<jobs::BackendRegistry>(
+      std::move(list), config.generation.default_backend);
+  jobs::JobQueue::Options options{config.generation.max_queue,
+                                  config.generation.expire_after};
+  jobs = std::make_unique<jobs::JobQueue>(*backends, *store, *storage, *clock,
+                                          options);
   auto policy = ratelimit::Policy::Parse("generate", config.limits.generate);
   if (!policy.ok()) return policy.status().WithContext("limits.generate");
-  limiter = std::make_unique<ratelimit::Limiter>(*policy, *clock, config.limits.max_tracked_clients);
+  limiter = std::make_unique<ratelimit::Limiter>(
+      *policy, *clock, config.limits.max_tracked_clients);
   return Status::Ok();
 }
 
 void App::Impl::BuildHttp() {
   http::ServerOptions options;
-  if (config.http.threads > 0) options.threads_per_listener = config.http.threads;
+  if (config.http.threads > 0)
+    options.threads_per_listener = config.http.threads;
   options.max_streams = std::max(1, options.threads_per_listener / 2);
   options.max_body_bytes = config.http.max_body_bytes;
   options.read_timeout = config.http.read_timeout;
@@ -134,12 +142,14 @@ void App::Impl::BuildHttp() {
                     ? http::StaticAssets::Embedded()
                     : http::StaticAssets::FromDirectory(config.dev_static_dir);
   http = std::make_unique<http::HttpServer>(options, std::move(assets));
-  deps.reset(new api::ApiDeps{*jobs, *backends, *store, *images, *thumbs, *limiter,
+  deps.reset(new api::ApiDeps{*jobs, *backends, *store, *images, *thumbs,
+                              *limiter,
                               config.generation.anonymous.value_or(true)});
   api::RegisterRoutes(*http, *deps);
 }
 
-Result<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
+Result<std::unique_ptr<App>> App::Create(config::Config config,
+                                         AppOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->clock = options.clock ? options.clock : &impl->system_clock;
@@ -159,7 +169,8 @@ Status App::Start() {
   std::vector<std::pair<std::string, int>> addresses;
   for (const std::string& text : impl_->config.listen) {
     auto address = config::ParseListenAddress(text);
-    if (!address) return Status::InvalidArgument("bad listen address \"" + text + "\"");
+    if (!address)
+      return Status::InvalidArgument("bad listen address \"" + text + "\"");
     addresses.emplace_back(address->host, address->port);
   }
   impl_->jobs->Start();

@@ -22,7 +22,8 @@ class App {
   // Opens (creating if needed) the data directory and database, applies the
   // schema, sweeps files left by a crash and builds the backends.
   // REQUIRES: config has been through config::ApplyDefaults and has no issues.
-  static Result<std::unique_ptr<App>> Create(config::Config config, AppOptions options = {});
+  static Result<std::unique_ptr<App>> Create(config::Config config,
+                                             AppOptions options = {});
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;

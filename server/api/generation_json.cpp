@@ -22,19 +22,23 @@ nlohmann::json OptionalNumber(const std::optional<int64_t>& v) {
 
 Result<std::string> ValidatePrompt(std::string_view prompt) {
   if (!util::IsValidUtf8(prompt)) {
-    return Status::InvalidArgument("the prompt is not valid UTF-8 text", "invalid_prompt");
+    return Status::InvalidArgument("the prompt is not valid UTF-8 text",
+                                   "invalid_prompt");
   }
   std::string_view trimmed = util::Trim(prompt);
   if (trimmed.empty()) {
-    return Status::InvalidArgument("write a prompt describing the image", "invalid_prompt");
+    return Status::InvalidArgument("write a prompt describing the image",
+                                   "invalid_prompt");
   }
   if (CodePoints(trimmed) > kMaxPromptChars) {
-    return Status::InvalidArgument("the prompt is longer than 4000 characters", "invalid_prompt");
+    return Status::InvalidArgument("the prompt is longer than 4000 characters",
+                                   "invalid_prompt");
   }
   return std::string(trimmed);
 }
 
-Result<gen::Size> ResolveSize(std::string_view text, const gen::Backend& backend) {
+Result<gen::Size> ResolveSize(std::string_view text,
+                              const gen::Backend& backend) {
   const gen::BackendInfo& info = backend.info();
   gen::Size size;
   if (text.empty()) {
@@ -45,7 +49,8 @@ Result<gen::Size> ResolveSize(std::string_view text, const gen::Backend& backend
     }
   } else {
     auto parsed = gen::ParseSize(text);
-    if (!parsed.ok()) return Status::InvalidArgument(parsed.status().message(), "invalid_size");
+    if (!parsed.ok())
+      return Status::InvalidArgument(parsed.status().message(), "invalid_size");
     size = *parsed;
   }
   std::string label = info.model.empty() ? info.name : info.model;
@@ -55,9 +60,10 @@ Result<gen::Size> ResolveSize(std::string_view text, const gen::Backend& backend
   return size;
 }
 
-Result<jobs::NewGeneration> ParseNewGeneration(const nlohmann::json& body,
-                                               const jobs::BackendRegistry& backends) {
-  if (Status s = RejectUnknownKeys(body, {"prompt", "size", "backend", "negative_prompt", "seed", "n"});
+Result<jobs::NewGeneration> ParseNewGeneration(
+    const nlohmann::json& body, const jobs::BackendRegistry& backends) {
+  if (Status s = RejectUnknownKeys(
+          body, {"prompt", "size", "backend", "negative_prompt", "seed", "n"});
       !s.ok()) {
     return s;
   }
@@ -67,17 +73,21 @@ Result<jobs::NewGeneration> ParseNewGeneration(const nlohmann::json& body,
   if (!prompt.ok()) return prompt.status();
   auto negative = OptionalString(body, "negative_prompt", "invalid_prompt");
   if (!negative.ok()) return negative.status();
-  if (!util::IsValidUtf8(*negative) || CodePoints(*negative) > kMaxPromptChars) {
-    return Status::InvalidArgument("negative_prompt must be UTF-8 text of at most 4000 characters",
-                                   "invalid_prompt");
+  if (!util::IsValidUtf8(*negative) ||
+      CodePoints(*negative) > kMaxPromptChars) {
+    return Status::InvalidArgument(
+        "negative_prompt must be UTF-8 text of at most 4000 characters",
+        "invalid_prompt");
   }
   auto backend_name = OptionalString(body, "backend", "unknown_backend");
   if (!backend_name.ok()) return backend_name.status();
-  const std::string name = backend_name->empty() ? backends.default_name() : *backend_name;
+  const std::string name =
+      backend_name->empty() ? backends.default_name() : *backend_name;
   const gen::Backend* backend = backends.Find(name);
   if (!backend) {
-    return Status::InvalidArgument("no backend named \"" + name + "\"; see GET /api/backends",
-                                   "unknown_backend");
+    return Status::InvalidArgument(
+        "no backend named \"" + name + "\"; see GET /api/backends",
+        "unknown_backend");
   }
   auto size_text = OptionalString(body, "size", "invalid_size");
   if (!size_text.ok()) return size_text.status();
@@ -114,7 +124,8 @@ nlohmann::json JobJson(const jobs::JobView& view) {
                       {"missing", img.missing}});
   }
   nlohmann::json error = nullptr;
-  if (!g.error_code.empty()) error = {{"code", g.error_code}, {"message", g.error_message}};
+  if (!g.error_code.empty())
+    error = {{"code", g.error_code}, {"message", g.error_message}};
   return {{"id", g.id},
           {"status", model::ToString(g.status)},
           {"backend", g.backend},
@@ -127,7 +138,8 @@ nlohmann::json JobJson(const jobs::JobView& view) {
           {"n", g.n},
           {"seed", OptionalNumber(g.seed)},
           {"queue_position", view.queue_position},
-          {"progress", view.progress ? nlohmann::json(*view.progress) : nlohmann::json(nullptr)},
+          {"progress", view.progress ? nlohmann::json(*view.progress)
+                                     : nlohmann::json(nullptr)},
           {"created_at", g.created_at},
           {"started_at", OptionalNumber(g.started_at)},
           {"finished_at", OptionalNumber(g.finished_at)},
@@ -138,7 +150,8 @@ nlohmann::json JobJson(const jobs::JobView& view) {
 
 int HttpStatusForJobError(std::string_view reason) {
   if (reason == "content_policy" || reason == "invalid_argument") return 400;
-  if (reason == "upstream_rate_limited" || reason == "upstream_quota" || reason == "unavailable")
+  if (reason == "upstream_rate_limited" || reason == "upstream_quota" ||
+      reason == "unavailable")
     return 503;
   if (reason == "gateway_timeout" || reason == "timeout") return 504;
   if (reason == "canceled") return 409;

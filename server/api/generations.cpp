@@ -21,7 +21,8 @@ std::string EventMessage(const jobs::JobView& view) {
 
 http::Response CreateGeneration(ApiDeps& deps, const http::Request& req) {
   if (!deps.anonymous_generation) {
-    return Error(Status(Code::kUnauthenticated, "sign in to generate images", "unauthenticated"));
+    return Error(Status(Code::kUnauthenticated, "sign in to generate images",
+                        "unauthenticated"));
   }
   auto body = ParseJsonObject(req.body());
   if (!body.ok()) return Error(body.status());
@@ -31,10 +32,11 @@ http::Response CreateGeneration(ApiDeps& deps, const http::Request& req) {
   auto view = deps.jobs.Submit(std::move(*generation));
   if (!view.ok()) return Error(view.status());
   const std::string url = "/api/generations/" + view->generation.id;
-  http::Response res = http::JsonResponse(202, {{"id", view->generation.id},
-                                                {"status", "queued"},
-                                                {"queue_position", view->queue_position},
-                                                {"url", url}});
+  http::Response res =
+      http::JsonResponse(202, {{"id", view->generation.id},
+                               {"status", "queued"},
+                               {"queue_position", view->queue_position},
+                               {"url", url}});
   res.headers.emplace_back("Location", url);
   return res;
 }
@@ -63,10 +65,13 @@ http::Response StreamGenerationEvents(ApiDeps& deps, const http::Request& req) {
   http::Response res;
   res.content_type = "text/event-stream";
   res.headers.emplace_back("X-Accel-Buffering", "no");
-  res.stream = [&jobs = deps.jobs, id, view = std::move(*first)](http::StreamWriter& out) mutable {
+  res.stream = [&jobs = deps.jobs, id,
+                view = std::move(*first)](http::StreamWriter& out) mutable {
     if (!out.Write("retry: 2000\n\n" + EventMessage(view))) return;
-    while (!model::IsFinal(view.generation.status) && out.Open() && !jobs.stopping()) {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!model::IsFinal(view.generation.status) && out.Open() &&
+           !jobs.stopping()) {
+      auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(10);
       auto next = jobs.WaitForChange(id, view.version, deadline);
       if (!next.ok()) return;  // expired or deleted meanwhile
       bool changed = next->version != view.version ||

@@ -6,20 +6,24 @@ namespace {
 
 // Image files never change (their names are content hashes), so they are
 // cached for good and revalidated by id.
-http::Response ServeStored(const http::Request& req, const std::string& image_id,
-                           const media::FileStore& files, const std::string& relative,
+http::Response ServeStored(const http::Request& req,
+                           const std::string& image_id,
+                           const media::FileStore& files,
+                           const std::string& relative,
                            const std::string& type) {
   const std::string etag = "\"" + image_id + "\"";
   http::Response res;
   res.headers.emplace_back("ETag", etag);
-  res.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+  res.headers.emplace_back("Cache-Control",
+                           "public, max-age=31536000, immutable");
   if (req.header("If-None-Match") == etag) {
     res.status = 304;
     res.content_type.clear();
     return res;
   }
   std::filesystem::path path = files.Resolve(relative);
-  if (path.empty()) return http::ErrorResponse(Status::NotFound("no such image", "not_found"));
+  if (path.empty())
+    return http::ErrorResponse(Status::NotFound("no such image", "not_found"));
   res.file = path.string();
   res.content_type = type;
   return res;
@@ -34,7 +38,8 @@ http::Response GetImageFile(ApiDeps& deps, const http::Request& req) {
   if (req.param(2) != (jpeg ? "jpg" : "png")) {
     return http::ErrorResponse(Status::NotFound("no such image", "not_found"));
   }
-  return ServeStored(req, image->id, deps.images, image->file, jpeg ? "image/jpeg" : "image/png");
+  return ServeStored(req, image->id, deps.images, image->file,
+                     jpeg ? "image/jpeg" : "image/png");
 }
 
 http::Response GetThumbnail(ApiDeps& deps, const http::Request& req) {

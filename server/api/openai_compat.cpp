@@ -16,14 +16,16 @@ http::Response SeedError(int status, const std::string& message) {
 }  // namespace
 
 http::Response SeedCreateImage(ApiDeps& deps, const http::Request& req) {
-  if (!deps.anonymous_generation) return SeedError(401, "sign in to generate images");
+  if (!deps.anonymous_generation)
+    return SeedError(401, "sign in to generate images");
   auto prompt = ValidatePrompt(req.query("prompt"));
   if (!prompt.ok()) return SeedError(400, prompt.status().message());
   std::string size_name = req.has_query("size") ? req.query("size") : "medium";
   if (size_name != "small" && size_name != "medium" && size_name != "large") {
     return SeedError(400, "size must be small, medium or large");
   }
-  const gen::Backend* backend = deps.backends.Find(deps.backends.default_name());
+  const gen::Backend* backend =
+      deps.backends.Find(deps.backends.default_name());
   auto size = ResolveSize(size_name, *backend);
   if (!size.ok()) return SeedError(400, size.status().message());
 
@@ -34,7 +36,9 @@ http::Response SeedCreateImage(ApiDeps& deps, const http::Request& req) {
   generation.request.height = size->height;
   generation.client_ip = req.client_ip();
   auto view = deps.jobs.Submit(std::move(generation));
-  if (!view.ok()) return SeedError(http::HttpStatusOf(view.status().code()), view.status().message());
+  if (!view.ok())
+    return SeedError(http::HttpStatusOf(view.status().code()),
+                     view.status().message());
 
   // This API is synchronous: wait for the job (it is bounded by the backend's
   // own timeout), waking on every change.
@@ -46,7 +50,9 @@ http::Response SeedCreateImage(ApiDeps& deps, const http::Request& req) {
   }
   const model::Generation& g = view->generation;
   if (g.status != model::GenerationStatus::kSucceeded || g.images.empty()) {
-    std::string message = g.error_message.empty() ? "the server is shutting down" : g.error_message;
+    std::string message = g.error_message.empty()
+                              ? "the server is shutting down"
+                              : g.error_message;
     return SeedError(HttpStatusForJobError(g.error_code), message);
   }
   const model::Image& img = g.images.front();

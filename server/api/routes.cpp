@@ -12,15 +12,19 @@ void RegisterRoutes(http::HttpServer& server, ApiDeps& deps) {
   http::RouteOptions seed_limited = limited;
   seed_limited.seed_error_shape = true;
 
-  auto bind = [&deps](http::Response (*handler)(ApiDeps&, const http::Request&)) {
-    return [&deps, handler](const http::Request& req) { return handler(deps, req); };
-  };
+  auto bind =
+      [&deps](http::Response (*handler)(ApiDeps&, const http::Request&)) {
+        return [&deps, handler](const http::Request& req) {
+          return handler(deps, req);
+        };
+      };
 
   server.Get("/healthz", bind(Health));
   server.Get("/api/backends", bind(ListBackends));
   server.Post("/api/generations", bind(CreateGeneration), limited_json);
   server.Get("/api/generations/" + id, bind(GetGeneration));
-  server.Get("/api/generations/" + id + "/events", bind(StreamGenerationEvents));
+  server.Get("/api/generations/" + id + "/events",
+             bind(StreamGenerationEvents));
   server.Delete("/api/generations/" + id, bind(CancelGeneration));
   server.Get("/images/" + id + "\\.(png|jpg)", bind(GetImageFile));
   server.Get("/thumbs/" + id + "\\.jpg", bind(GetThumbnail));

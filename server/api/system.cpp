@@ -1,12 +1,13 @@
+#include <nlohmann/json.hpp>
+
 #include "api/handlers.h"
 #include "version.h"
-
-#include <nlohmann/json.hpp>
 
 namespace aigen::api {
 
 http::Response Health(ApiDeps&, const http::Request&) {
-  return http::JsonResponse(200, {{"status", "ok"}, {"version", AIGEN_VERSION}});
+  return http::JsonResponse(200,
+                            {{"status", "ok"}, {"version", AIGEN_VERSION}});
 }
 
 http::Response ListBackends(ApiDeps& deps, const http::Request&) {
@@ -14,7 +15,8 @@ http::Response ListBackends(ApiDeps& deps, const http::Request&) {
   for (const auto& backend : deps.backends.all()) {
     const gen::BackendInfo& info = backend->info();
     nlohmann::json sizes = nlohmann::json::array();
-    for (const gen::Size& s : gen::SuggestedSizes(info.sizes)) sizes.push_back(s.ToString());
+    for (const gen::Size& s : gen::SuggestedSizes(info.sizes))
+      sizes.push_back(s.ToString());
     nlohmann::json custom = nullptr;
     if (info.sizes.fixed.empty()) {
       custom = {{"multiple_of", info.sizes.multiple_of},

@@ -11,32 +11,37 @@ namespace aigen::config {
 
 // One [[backends]] table. Secrets given as "env:NAME" are resolved at load.
 struct BackendConfig {
-  std::string name;                 // shown to users; unique
-  std::string type;                 // "demo" | "openai" | "automatic1111"
-  std::string url;                  // base URL; openai: ".../v1"; a1111: "http://host:7860"
-  std::string api_key;              // openai: Bearer token; "" = none
-  std::string username, password;   // automatic1111 --api-auth (HTTP Basic); "" = none
-  std::string model;                // openai: dall-e-2 | dall-e-3 | gpt-image-1 | ...; a1111: checkpoint title or ""
-  int concurrency = 1;              // generations at once on this backend
-  std::chrono::seconds timeout{120};  // whole generation, upstream call included
+  std::string name;     // shown to users; unique
+  std::string type;     // "demo" | "openai" | "automatic1111"
+  std::string url;      // base URL; openai: ".../v1"; a1111: "http://host:7860"
+  std::string api_key;  // openai: Bearer token; "" = none
+  std::string username,
+      password;       // automatic1111 --api-auth (HTTP Basic); "" = none
+  std::string model;  // openai: dall-e-2 | dall-e-3 | gpt-image-1 | ...; a1111:
+                      // checkpoint title or ""
+  int concurrency = 1;  // generations at once on this backend
+  std::chrono::seconds timeout{
+      120};                         // whole generation, upstream call included
   int steps = 25;                   // automatic1111 sampling steps
   std::string sampler = "Euler a";  // automatic1111 sampler_name
   double cfg_scale = 7.0;           // automatic1111
-  int max_n = 0;                    // 0: the model's own maximum (dall-e-3: 1, others: 4)
+  int max_n = 0;  // 0: the model's own maximum (dall-e-3: 1, others: 4)
 };
 
 struct GenerationConfig {
   // Anyone may generate without an account. Unset in the file: true only
   // while the demo backend is the only one (ApplyDefaults resolves it).
   std::optional<bool> anonymous;
-  int max_queue = 64;       // queued jobs beyond this get 503 + Retry-After
-  std::chrono::seconds expire_after{24 * 3600};  // unsaved images are deleted after this
+  int max_queue = 64;  // queued jobs beyond this get 503 + Retry-After
+  std::chrono::seconds expire_after{
+      24 * 3600};               // unsaved images are deleted after this
   std::string default_backend;  // "" = the first configured backend
 };
 
 struct LimitsConfig {
-  std::string generate = "10/hour";  // per client IP: "N/second|minute|hour|day"
-  int ipv6_prefix = 56;              // IPv6 clients are grouped by this prefix length
+  std::string generate =
+      "10/hour";         // per client IP: "N/second|minute|hour|day"
+  int ipv6_prefix = 56;  // IPv6 clients are grouped by this prefix length
   size_t max_tracked_clients = 100000;  // limiter memory bound
 };
 
@@ -52,7 +57,7 @@ struct HttpConfig {
 struct Config {
   std::vector<std::string> listen{"[::]:8080"};
   std::filesystem::path data_dir = "./data";
-  std::string dev_static_dir;  // "" = serve the embedded web/static
+  std::string dev_static_dir;      // "" = serve the embedded web/static
   std::string log_level = "info";  // debug | info | warn | error
   GenerationConfig generation;
   LimitsConfig limits;
@@ -66,7 +71,8 @@ struct ConfigIssue {
   std::string key;
   int line = 0;
   std::string message;
-  std::string ToString(std::string_view file) const;  // "aigen.toml:12: backends[0].timeout: ..."
+  std::string ToString(std::string_view file)
+      const;  // "aigen.toml:12: backends[0].timeout: ..."
 };
 
 struct LoadResult {

@@ -106,7 +106,8 @@ Info ReadInfo(const json& doc) {
   Info info;
   auto it = doc.find("info");
   if (it == doc.end()) return info;
-  json parsed = it->is_string() ? ParseUpstreamJson(it->get<std::string>()) : *it;
+  json parsed =
+      it->is_string() ? ParseUpstreamJson(it->get<std::string>()) : *it;
   if (!parsed.is_object()) return info;
   if (auto s = parsed.find("seed"); s != parsed.end() && s->is_number_integer())
     info.seed = s->get<int64_t>();
@@ -235,17 +236,6 @@ class ProgressPoller {
 };
 
 }  // namespace
-
-Result<std::unique_ptr<Backend>> Automatic1111Backend::Create(
-    const config::BackendConfig& config) {
-  auto url = ParseBaseUrl(config.url);
-  if (!url.ok()) {
-    return Status::InvalidArgument("backend '" + config.name +
-                                   "': url: " + url.status().message());
-  }
-  return std::unique_ptr<Backend>(
-      std::make_unique<Automatic1111Backend>(config, std::move(*url)));
-}
 
 Automatic1111Backend::Automatic1111Backend(const config::BackendConfig& config,
                                            BaseUrl url,

@@ -27,10 +27,6 @@ struct Automatic1111Options {
 // (concurrency 1, as A1111 runs one job at a time). Thread-safe.
 class Automatic1111Backend : public Backend {
  public:
-  // InvalidArgument when config.url is not a usable http(s) URL.
-  static Result<std::unique_ptr<Backend>> Create(
-      const config::BackendConfig& config);
-
   Automatic1111Backend(const config::BackendConfig& config, BaseUrl url,
                        Automatic1111Options options = {});
 

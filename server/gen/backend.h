@@ -45,7 +45,7 @@ struct BackendInfo {
   std::string type;   // "demo" | "openai" | "automatic1111"
   std::string model;  // "" when the backend has no model choice
   bool is_demo = false;
-  int max_n = 1;      // most images per request
+  int max_n = 1;  // most images per request
   int concurrency = 1;
   SizeRule sizes;
 };
@@ -63,8 +63,8 @@ class Backend {
   // InvalidArgument (the backend refused the prompt, e.g. content policy;
   // its own message), BadGateway (upstream error or garbage), Unavailable
   // (upstream rate limit / overloaded / quota), GatewayTimeout, Canceled.
-  virtual Result<std::vector<GeneratedImage>> Generate(const GenerateRequest& request,
-                                                       JobControl& control) = 0;
+  virtual Result<std::vector<GeneratedImage>> Generate(
+      const GenerateRequest& request, JobControl& control) = 0;
 
   // Asks the backend to abort the generation in flight for `control`, from
   // another thread. Generate then returns Canceled soon.

@@ -20,8 +20,16 @@ Result<std::unique_ptr<Backend>> MakeBackend(
     return Status::InvalidArgument("backend '" + config.name + "': type " +
                                    config.type + " needs a url");
   }
-  if (config.type == "openai") return OpenAIBackend::Create(config);
-  return Automatic1111Backend::Create(config);
+  auto url = ParseBaseUrl(config.url);
+  if (!url.ok()) {
+    return Status::InvalidArgument("backend '" + config.name +
+                                   "': url: " + url.status().message());
+  }
+  if (config.type == "openai")
+    return std::unique_ptr<Backend>(
+        std::make_unique<OpenAIBackend>(config, std::move(*url)));
+  return std::unique_ptr<Backend>(
+      std::make_unique<Automatic1111Backend>(config, std::move(*url)));
 }
 
 }  // namespace aigen::gen

@@ -10,6 +10,7 @@ namespace aigen::gen {
 
 // Builds the backend a [[backends]] entry describes. InvalidArgument for an
 // unknown type or a missing required field (openai/automatic1111 need a url).
-Result<std::unique_ptr<Backend>> MakeBackend(const config::BackendConfig& config);
+Result<std::unique_ptr<Backend>> MakeBackend(
+    const config::BackendConfig& config);
 
 }  // namespace aigen::gen

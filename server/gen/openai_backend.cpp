@@ -13,7 +13,6 @@ namespace {
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-
 bool IsGptImageModel(std::string_view model) {
   return model.starts_with("gpt-image");
 }
@@ -154,17 +153,6 @@ Result<GeneratedImage> ReadImage(
 }
 
 }  // namespace
-
-Result<std::unique_ptr<Backend>> OpenAIBackend::Create(
-    const config::BackendConfig& config) {
-  auto url = ParseBaseUrl(config.url);
-  if (!url.ok()) {
-    return Status::InvalidArgument("backend '" + config.name +
-                                   "': url: " + url.status().message());
-  }
-  return std::unique_ptr<Backend>(
-      std::make_unique<OpenAIBackend>(config, std::move(*url)));
-}
 
 OpenAIBackend::OpenAIBackend(const config::BackendConfig& config, BaseUrl url)
     : config_(config),

@@ -17,10 +17,6 @@ namespace aigen::gen {
 // Generate calls may run at once, each on its own connection.
 class OpenAIBackend : public Backend {
  public:
-  // InvalidArgument when config.url is not a usable http(s) URL.
-  static Result<std::unique_ptr<Backend>> Create(
-      const config::BackendConfig& config);
-
   OpenAIBackend(const config::BackendConfig& config, BaseUrl url);
 
   const BackendInfo& info() const override { return info_; }

@@ -5,7 +5,8 @@
 namespace aigen::gen {
 
 nlohmann::json ParseUpstreamJson(std::string_view text) {
-  if (!util::JsonNestingWithin(text, 64)) return nlohmann::json::value_t::discarded;
+  if (!util::JsonNestingWithin(text, 64))
+    return nlohmann::json::value_t::discarded;
   return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 

@@ -10,7 +10,8 @@ namespace aigen::http {
 // into its IPv4 form. Never derived from request headers.
 inline std::string UnmapIPv4(std::string_view addr) {
   constexpr std::string_view kMapped = "::ffff:";
-  if (addr.size() > kMapped.size() && addr.substr(0, kMapped.size()) == kMapped &&
+  if (addr.size() > kMapped.size() &&
+      addr.substr(0, kMapped.size()) == kMapped &&
       addr.find('.') != std::string_view::npos) {
     addr.remove_prefix(kMapped.size());
   }

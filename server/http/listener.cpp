@@ -1,12 +1,12 @@
 #include "http/listener.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 
@@ -39,9 +39,11 @@ class SocketConnection final : public httplib::Stream {
   explicit SocketConnection(int fd) : fd_(fd) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) remote_ = AddressOf(addr);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      remote_ = AddressOf(addr);
     len = sizeof addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) local_ = AddressOf(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      local_ = AddressOf(addr);
   }
 
   void StartRequest(SteadyClock::time_point deadline, size_t max_bytes) {
@@ -56,7 +58,8 @@ class SocketConnection final : public httplib::Stream {
     if (pos_ < len_) return true;  // pipelined
     auto until = SteadyClock::now() + idle;
     while (!stopping()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - SteadyClock::now());
       if (left.count() <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       int rc = poll(&p, 1, static_cast<int>(std::min<long>(left.count(), 500)));
@@ -98,8 +101,10 @@ class SocketConnection final : public httplib::Stream {
     while (done < size && !broken_) {
       ssize_t n = send(fd_, data + done, size - done, MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) broken_ = true;
-      else done += static_cast<size_t>(n);
+      if (n <= 0)
+        broken_ = true;
+      else
+        done += static_cast<size_t>(n);
     }
     return broken_ ? -1 : static_cast<ssize_t>(size);
   }
@@ -127,12 +132,15 @@ class SocketConnection final : public httplib::Stream {
 }  // namespace
 
 Result<int> Listener::Bind(const std::string& host, int port) {
-  int bound = port == 0 ? bind_to_any_port(host) : (bind_to_port(host, port) ? port : -1);
+  int bound = port == 0 ? bind_to_any_port(host)
+                        : (bind_to_port(host, port) ? port : -1);
   if (bound < 0) {
-    return Status::Unavailable("cannot listen on " + host + ":" + std::to_string(port) +
+    return Status::Unavailable("cannot listen on " + host + ":" +
+                               std::to_string(port) +
                                " (address in use or not available)");
   }
-  // Linux updates the backlog of a listening socket when listen() is called again.
+  // Linux updates the backlog of a listening socket when listen() is called
+  // again.
   ::listen(svr_sock_, 1024);
   return bound;
 }
@@ -141,11 +149,12 @@ bool Listener::process_and_close_socket(socket_t sock) {
   {
     SocketConnection conn(sock);
     for (int served = 0; served < limits_.keep_alive_max; ++served) {
-      if (served > 0 &&
-          !conn.WaitForRequest(limits_.keep_alive_timeout, [this] { return Stopping(); })) {
+      if (served > 0 && !conn.WaitForRequest(limits_.keep_alive_timeout,
+                                             [this] { return Stopping(); })) {
         break;
       }
-      conn.StartRequest(SteadyClock::now() + limits_.request_timeout, limits_.max_request_bytes);
+      conn.StartRequest(SteadyClock::now() + limits_.request_timeout,
+                        limits_.max_request_bytes);
       bool last = served + 1 == limits_.keep_alive_max || Stopping();
       bool closed = false;
       if (!process_request(conn, last, closed, nullptr) || closed) break;

@@ -25,25 +25,42 @@ std::string Request::query(const std::string& name) const {
   return raw_.get_param_value(name);
 }
 
-bool Request::has_query(const std::string& name) const { return raw_.has_param(name); }
+bool Request::has_query(const std::string& name) const {
+  return raw_.has_param(name);
+}
 
 int HttpStatusOf(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotFound: return 404;
-    case Code::kConflict: return 409;
-    case Code::kPayloadTooLarge: return 413;
-    case Code::kUnsupportedMedia: return 415;
-    case Code::kRateLimited: return 429;
-    case Code::kInternal: return 500;
-    case Code::kBadGateway: return 502;
-    case Code::kUnavailable: return 503;
-    case Code::kGatewayTimeout: return 504;
-    case Code::kInsufficientStorage: return 507;
-    case Code::kCanceled: return 409;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotFound:
+      return 404;
+    case Code::kConflict:
+      return 409;
+    case Code::kPayloadTooLarge:
+      return 413;
+    case Code::kUnsupportedMedia:
+      return 415;
+    case Code::kRateLimited:
+      return 429;
+    case Code::kInternal:
+      return 500;
+    case Code::kBadGateway:
+      return 502;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kGatewayTimeout:
+      return 504;
+    case Code::kInsufficientStorage:
+      return 507;
+    case Code::kCanceled:
+      return 409;
   }
   return 500;
 }
@@ -60,8 +77,9 @@ Response JsonResponse(int status, const nlohmann::json& body) {
 }
 
 Response ErrorResponse(const Status& status) {
-  return JsonResponse(HttpStatusOf(status.code()),
-                      {{"error", {{"code", status.reason()}, {"message", status.message()}}}});
+  return JsonResponse(
+      HttpStatusOf(status.code()),
+      {{"error", {{"code", status.reason()}, {"message", status.message()}}}});
 }
 
 }  // namespace aigen::http

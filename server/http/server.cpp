@@ -1,9 +1,9 @@
 #include "http/server.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,20 +46,24 @@ void SetJsonError(httplib::Response& res, const Status& status) {
 // Refuses, before the body is read, what the library would read without limit:
 // chunked or compressed bodies and oversize lengths. The connection is closed
 // because the unread body would otherwise be parsed as the next request.
-bool RefuseBody(const httplib::Request& req, httplib::Response& res, size_t max_body) {
+bool RefuseBody(const httplib::Request& req, httplib::Response& res,
+                size_t max_body) {
   if (!IsBodyMethod(req.method)) return false;
   Status refusal;
   if (req.has_header("Transfer-Encoding")) {
-    refusal = Status(Code::kPayloadTooLarge,
-                     "chunked request bodies are not accepted; send a Content-Length",
-                     "length_required");
+    refusal =
+        Status(Code::kPayloadTooLarge,
+               "chunked request bodies are not accepted; send a Content-Length",
+               "length_required");
   } else if (req.has_header("Content-Encoding") &&
              req.get_header_value("Content-Encoding") != "identity") {
-    refusal = Status(Code::kUnsupportedMedia, "compressed request bodies are not accepted",
+    refusal = Status(Code::kUnsupportedMedia,
+                     "compressed request bodies are not accepted",
                      "unsupported_content_encoding");
   } else if (req.get_header_value<uint64_t>("Content-Length") > max_body) {
     refusal = Status::PayloadTooLarge(
-        "request body over " + std::to_string(max_body) + " bytes", "body_too_large");
+        "request body over " + std::to_string(max_body) + " bytes",
+        "body_too_large");
   } else {
     return false;
   }
@@ -76,14 +80,20 @@ HttpServer::HttpServer(ServerOptions options, StaticAssets assets)
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Get(const std::string& pattern, Handler handler, RouteOptions options) {
-  routes_.push_back(std::make_unique<Route>(Route{"GET", pattern, std::move(handler), options}));
+void HttpServer::Get(const std::string& pattern, Handler handler,
+                     RouteOptions options) {
+  routes_.push_back(std::make_unique<Route>(
+      Route{"GET", pattern, std::move(handler), options}));
 }
-void HttpServer::Post(const std::string& pattern, Handler handler, RouteOptions options) {
-  routes_.push_back(std::make_unique<Route>(Route{"POST", pattern, std::move(handler), options}));
+void HttpServer::Post(const std::string& pattern, Handler handler,
+                      RouteOptions options) {
+  routes_.push_back(std::make_unique<Route>(
+      Route{"POST", pattern, std::move(handler), options}));
 }
-void HttpServer::Delete(const std::string& pattern, Handler handler, RouteOptions options) {
-  routes_.push_back(std::make_unique<Route>(Route{"DELETE", pattern, std::move(handler), options}));
+void HttpServer::Delete(const std::string& pattern, Handler handler,
+                        RouteOptions options) {
+  routes_.push_back(std::make_unique<Route>(
+      Route{"DELETE", pattern, std::move(handler), options}));
 }
 
 std::vector<std::string> HttpServer::urls() const { return urls_; }
@@ -118,13 +128,14 @@ bool NormalizeRange(httplib::Ranges& ranges, ssize_t size) {
   return true;
 }
 
-void ServeFile(const std::string& path, const std::string& type, httplib::Ranges& ranges,
-               httplib::Response& res) {
+void ServeFile(const std::string& path, const std::string& type,
+               httplib::Ranges& ranges, httplib::Response& res) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0) {
     if (fd >= 0) ::close(fd);
-    SetJsonError(res, Status::NotFound("the image file is missing", "file_missing"));
+    SetJsonError(res,
+                 Status::NotFound("the image file is missing", "file_missing"));
     return;
   }
   res.set_header("Accept-Ranges", "bytes");
@@ -132,7 +143,8 @@ void ServeFile(const std::string& path, const std::string& type, httplib::Ranges
     ::close(fd);
     res.status = 416;
     res.set_header("Content-Range", "bytes */" + std::to_string(st.st_size));
-    SetJsonError(res, Status(Code::kInvalidArgument, "range not satisfiable", "bad_range"));
+    SetJsonError(res, Status(Code::kInvalidArgument, "range not satisfiable",
+                             "bad_range"));
     res.status = 416;
     return;
   }
@@ -151,7 +163,8 @@ void ServeFile(const std::string& path, const std::string& type, httplib::Ranges
 // Everything but the API, image files and health is the frontend.
 bool IsStaticRequest(const httplib::Request& req) {
   if (req.method != "GET" && req.method != "HEAD") return false;
-  for (std::string_view prefix : {"/api/", "/images/", "/thumbs/", "/openai/"}) {
+  for (std::string_view prefix :
+       {"/api/", "/images/", "/thumbs/", "/openai/"}) {
     if (req.path.starts_with(prefix)) return false;
   }
   return req.path != "/healthz";
@@ -159,7 +172,8 @@ bool IsStaticRequest(const httplib::Request& req) {
 
 bool AcceptsGzip(const httplib::Request& req) {
   // A q=0 refusal is too rare to parse for; browsers send "gzip, deflate, br".
-  return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+  return req.get_header_value("Accept-Encoding").find("gzip") !=
+         std::string::npos;
 }
 
 // Adapts httplib's DataSink to our writer for event streams.
@@ -177,7 +191,9 @@ class SinkWriter final : public StreamWriter {
   const std::atomic<bool>& stopping_;
 };
 
-std::string RetryAfter(int seconds) { return std::to_string(std::max(1, seconds)); }
+std::string RetryAfter(int seconds) {
+  return std::to_string(std::max(1, seconds));
+}
 
 }  // namespace
 
@@ -186,31 +202,39 @@ std::string RetryAfter(int seconds) { return std::to_string(std::max(1, seconds)
 void HttpServer::Install(Listener& listener) {
   for (const auto& route_ptr : routes_) {
     const Route* route = route_ptr.get();
-    auto adapter = [this, route](const httplib::Request& raw, httplib::Response& res) {
+    auto adapter = [this, route](const httplib::Request& raw,
+                                 httplib::Response& res) {
       Request req(raw, UnmapIPv4(raw.remote_addr));
       const RouteOptions& opt = route->options;
       if (opt.limiter) {
-        auto decision = opt.limiter->Hit(ratelimit::ClientKey(req.client_ip(), options_.ipv6_prefix));
+        auto decision = opt.limiter->Hit(
+            ratelimit::ClientKey(req.client_ip(), options_.ipv6_prefix));
         res.set_header("RateLimit-Policy", opt.limiter->PolicyHeader());
-        res.set_header("RateLimit", ratelimit::Limiter::RateLimitHeader(decision));
+        res.set_header("RateLimit",
+                       ratelimit::Limiter::RateLimitHeader(decision));
         if (!decision.allowed) {
           res.set_header("Retry-After", RetryAfter(decision.reset_seconds));
           const std::string message =
-              "Too many requests created from this IP, please try again after " +
+              "Too many requests created from this IP, please try again "
+              "after " +
               std::to_string((decision.reset_seconds + 59) / 60) + " minutes";
           res.status = 429;
           if (opt.seed_error_shape) {
-            res.set_content(DumpJson({{"error", message}}), "application/json; charset=utf-8");
+            res.set_content(DumpJson({{"error", message}}),
+                            "application/json; charset=utf-8");
           } else {
             SetJsonError(res, Status::RateLimited(message, "rate_limited"));
           }
           return;
         }
       }
-      if (opt.json_body && !raw.get_header_value("Content-Type").starts_with("application/json")) {
-        SetJsonError(res, Status(Code::kUnsupportedMedia,
-                                 "send the request body as Content-Type: application/json",
-                                 "unsupported_media_type"));
+      if (opt.json_body && !raw.get_header_value("Content-Type")
+                                .starts_with("application/json")) {
+        SetJsonError(
+            res,
+            Status(Code::kUnsupportedMedia,
+                   "send the request body as Content-Type: application/json",
+                   "unsupported_media_type"));
         return;
       }
       Response out = route->handler(req);
@@ -220,14 +244,16 @@ void HttpServer::Install(Listener& listener) {
         if (streams_.fetch_add(1) >= options_.max_streams) {
           streams_.fetch_sub(1);
           res.set_header("Retry-After", "5");
-          SetJsonError(res, Status::Unavailable("too many open event streams; poll instead",
-                                                "too_many_streams"));
+          SetJsonError(res, Status::Unavailable(
+                                "too many open event streams; poll instead",
+                                "too_many_streams"));
           return;
         }
         res.set_header("Cache-Control", "no-store");
         res.set_chunked_content_provider(
             out.content_type,
-            [this, stream = std::move(out.stream)](size_t, httplib::DataSink& sink) {
+            [this, stream = std::move(out.stream)](size_t,
+                                                   httplib::DataSink& sink) {
               SinkWriter writer(sink, stopping_);
               stream(writer);
               sink.done();
@@ -235,14 +261,18 @@ void HttpServer::Install(Listener& listener) {
             },
             [this](bool) { streams_.fetch_sub(1); });
       } else if (!out.file.empty()) {
-        ServeFile(out.file, out.content_type, const_cast<httplib::Request&>(raw).ranges, res);
+        ServeFile(out.file, out.content_type,
+                  const_cast<httplib::Request&>(raw).ranges, res);
       } else {
         res.set_content(out.body, out.content_type);
       }
     };
-    if (route->method == "GET") listener.Get(route->pattern, adapter);
-    else if (route->method == "POST") listener.Post(route->pattern, adapter);
-    else listener.Delete(route->pattern, adapter);
+    if (route->method == "GET")
+      listener.Get(route->pattern, adapter);
+    else if (route->method == "POST")
+      listener.Post(route->pattern, adapter);
+    else
+      listener.Delete(route->pattern, adapter);
   }
 }
 
@@ -250,8 +280,9 @@ void HttpServer::Install(Listener& listener) {
 
 namespace aigen::http {
 
-void HttpServer::ServeStatic(const std::string& path, const std::string& if_none_match,
-                             bool gzip_ok, void* response) const {
+void HttpServer::ServeStatic(const std::string& path,
+                             const std::string& if_none_match, bool gzip_ok,
+                             void* response) const {
   auto& res = *static_cast<httplib::Response*>(response);
   auto asset = assets_.Find(path);
   if (!asset) {
@@ -275,28 +306,36 @@ void HttpServer::ServeStatic(const std::string& path, const std::string& if_none
   // compresses it again (it would use brotli at quality 11 per request).
   res.set_content_provider(
       body.size(), asset->content_type,
-      [body, owner = asset->owner](size_t offset, size_t length, httplib::DataSink& sink) {
+      [body, owner = asset->owner](size_t offset, size_t length,
+                                   httplib::DataSink& sink) {
         return sink.write(body.data() + offset, length);
       });
 }
 
 void HttpServer::InstallGuards(Listener& listener) {
-  listener.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    // Ranges are parsed on every request and applied to every 2xx response;
-    // keep them for image files only, and only one (many are built in memory).
-    auto& mutable_req = const_cast<httplib::Request&>(req);  // the object is not const
-    bool ranged = req.path.starts_with("/images/") || req.path.starts_with("/thumbs/");
-    if (!ranged || req.ranges.size() > 1) mutable_req.ranges.clear();
-    // The frontend's files are answered here, sparing them the route table's
-    // regular expressions: the hottest path of all.
-    if (IsStaticRequest(req)) {
-      ServeStatic(req.path, req.get_header_value("If-None-Match"), AcceptsGzip(req), &res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return RefuseBody(req, res, options_.max_body_bytes) ? httplib::Server::HandlerResponse::Handled
-                                                         : httplib::Server::HandlerResponse::Unhandled;
-  });
-  listener.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
+  listener.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        // Ranges are parsed on every request and applied to every 2xx response;
+        // keep them for image files only, and only one (many are built in
+        // memory).
+        auto& mutable_req =
+            const_cast<httplib::Request&>(req);  // the object is not const
+        bool ranged = req.path.starts_with("/images/") ||
+                      req.path.starts_with("/thumbs/");
+        if (!ranged || req.ranges.size() > 1) mutable_req.ranges.clear();
+        // The frontend's files are answered here, sparing them the route
+        // table's regular expressions: the hottest path of all.
+        if (IsStaticRequest(req)) {
+          ServeStatic(req.path, req.get_header_value("If-None-Match"),
+                      AcceptsGzip(req), &res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return RefuseBody(req, res, options_.max_body_bytes)
+                   ? httplib::Server::HandlerResponse::Handled
+                   : httplib::Server::HandlerResponse::Unhandled;
+      });
+  listener.set_exception_handler([this](const httplib::Request& req,
+                                        httplib::Response& res,
                                         std::exception_ptr ep) {
     std::string id = std::to_string(++request_ids_);
     std::string what = "unknown exception";
@@ -306,31 +345,37 @@ void HttpServer::InstallGuards(Listener& listener) {
       what = e.what();
     } catch (...) {
     }
-    util::LogError("request " + id + " " + req.method + " " + req.path + " failed: " + what);
+    util::LogError("request " + id + " " + req.method + " " + req.path +
+                   " failed: " + what);
     res.headers.erase("EXCEPTION_WHAT");
     SetJsonError(res, Status::Internal("internal error (request " + id + ")"));
   });
   listener.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty() || res.content_length_ > 0 || res.status == 304) {
-      return httplib::Server::HandlerResponse::Unhandled;  // already ours
-    }
-    Status s = res.status == 404 ? Status::NotFound("no route for " + req.method + " " + req.path)
-                                 : Status(Code::kInvalidArgument, "malformed request");
-    int status = res.status;
-    SetJsonError(res, s);
-    res.status = status;
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty() || res.content_length_ > 0 || res.status == 304) {
+          return httplib::Server::HandlerResponse::Unhandled;  // already ours
+        }
+        Status s = res.status == 404
+                       ? Status::NotFound("no route for " + req.method + " " +
+                                          req.path)
+                       : Status(Code::kInvalidArgument, "malformed request");
+        int status = res.status;
+        SetJsonError(res, s);
+        res.status = status;
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 }
 
-Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& addresses) {
+Status HttpServer::Start(
+    const std::vector<std::pair<std::string, int>>& addresses) {
   for (const auto& [host, port] : addresses) {
-    auto listener = std::make_unique<Listener>(
-        ConnectionLimits{options_.read_timeout, options_.keep_alive_timeout,
-                         options_.keep_alive_max, options_.max_body_bytes + 64 * 1024});
+    auto listener = std::make_unique<Listener>(ConnectionLimits{
+        options_.read_timeout, options_.keep_alive_timeout,
+        options_.keep_alive_max, options_.max_body_bytes + 64 * 1024});
     int threads = options_.threads_per_listener;
-    listener->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    listener->new_task_queue = [threads] {
+      return new httplib::ThreadPool(threads);
+    };
     listener->set_socket_options(SocketOptions);
     listener->set_tcp_nodelay(true);
     listener->set_payload_max_length(options_.max_body_bytes);
@@ -341,7 +386,8 @@ Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& address
         {"Referrer-Policy", "no-referrer"},
         {"X-Frame-Options", "DENY"},
         {"Content-Security-Policy",
-         "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+         "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+         "base-uri 'none'; "
          "frame-ancestors 'none'; form-action 'self'"},
     });
     Install(*listener);
@@ -351,12 +397,14 @@ Status HttpServer::Start(const std::vector<std::pair<std::string, int>>& address
       Stop();
       return bound.status();
     }
-    std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::string shown =
+        host.find(':') != std::string::npos ? "[" + host + "]" : host;
     urls_.push_back("http://" + shown + ":" + std::to_string(*bound));
     util::LogInfo("listening on " + urls_.back());
     if (host == "::" || host == "0.0.0.0") {
-      util::LogInfo("open http://localhost:" + std::to_string(*bound) +
-                    "/ on this machine, or this machine's address from another");
+      util::LogInfo(
+          "open http://localhost:" + std::to_string(*bound) +
+          "/ on this machine, or this machine's address from another");
     }
     threads_.emplace_back([l = listener.get()] { l->listen_after_bind(); });
     listeners_.push_back(std::move(listener));

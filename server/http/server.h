@@ -18,7 +18,7 @@ class Listener;
 
 struct ServerOptions {
   int threads_per_listener = 64;  // one per open connection (keep-alive, SSE)
-  int max_streams = 32;           // concurrent event streams per listener; beyond: 503
+  int max_streams = 32;  // concurrent event streams per listener; beyond: 503
   size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
@@ -30,7 +30,7 @@ struct ServerOptions {
 // How a route's requests are treated before and after the handler.
 struct RouteOptions {
   ratelimit::Limiter* limiter = nullptr;  // counts every request; 429 beyond
-  bool json_body = false;                 // require Content-Type: application/json
+  bool json_body = false;  // require Content-Type: application/json
   // The error body for 429: {"error": {...}} normally, {"error": "text"} for
   // the original project's route.
   bool seed_error_shape = false;
@@ -46,9 +46,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  void Get(const std::string& pattern, Handler handler, RouteOptions options = {});
-  void Post(const std::string& pattern, Handler handler, RouteOptions options = {});
-  void Delete(const std::string& pattern, Handler handler, RouteOptions options = {});
+  void Get(const std::string& pattern, Handler handler,
+           RouteOptions options = {});
+  void Post(const std::string& pattern, Handler handler,
+            RouteOptions options = {});
+  void Delete(const std::string& pattern, Handler handler,
+              RouteOptions options = {});
 
   // Binds every "host:port" address (host may be "::", port 0 = any) and
   // starts serving each on its own thread. Logs "listening on URL" per

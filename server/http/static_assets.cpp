@@ -14,12 +14,14 @@ namespace {
 
 bool Compressible(std::string_view type) {
   return type.starts_with("text/") || type.starts_with("application/json") ||
-         type.starts_with("application/manifest") || type.starts_with("image/svg");
+         type.starts_with("application/manifest") ||
+         type.starts_with("image/svg");
 }
 
 std::string Gzip(std::string_view data) {
   z_stream zs{};
-  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
     return {};
   }
   std::string out(deflateBound(&zs, data.size()) + 32, '\0');
@@ -35,11 +37,17 @@ std::string Gzip(std::string_view data) {
 
 std::string ContentTypeOf(std::string_view path) {
   static const std::pair<std::string_view, std::string_view> kTypes[] = {
-      {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
-      {".json", "application/json; charset=utf-8"}, {".webmanifest", "application/manifest+json"},
-      {".svg", "image/svg+xml"}, {".png", "image/png"}, {".jpg", "image/jpeg"},
-      {".ico", "image/x-icon"}, {".txt", "text/plain; charset=utf-8"}};
+      {".html", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"},
+      {".webmanifest", "application/manifest+json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"}};
   for (auto [ext, type] : kTypes) {
     if (path.ends_with(ext)) return std::string(type);
   }
@@ -71,7 +79,8 @@ StaticAssets StaticAssets::FromDirectory(std::string dir) {
   return assets;
 }
 
-std::optional<StaticAssets::Asset> StaticAssets::Find(std::string_view raw_path) const {
+std::optional<StaticAssets::Asset> StaticAssets::Find(
+    std::string_view raw_path) const {
   std::string path = Normalize(raw_path);
   if (dir_.empty()) {
     auto it = embedded_.find(path);
@@ -80,7 +89,8 @@ std::optional<StaticAssets::Asset> StaticAssets::Find(std::string_view raw_path)
     return Asset{e.content_type, e.etag, e.body, e.gzip, nullptr};
   }
   // Dev mode: the files change under us, so read them each time.
-  if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) {
+  if (path.find("..") != std::string::npos ||
+      path.find('\\') != std::string::npos) {
     return std::nullopt;
   }
   std::error_code ec;

@@ -15,7 +15,7 @@ class StaticAssets {
  public:
   struct Asset {
     std::string content_type;
-    std::string etag;       // strong, quoted
+    std::string etag;  // strong, quoted
     std::string_view body;
     std::string_view gzip;  // empty when not worth compressing
     std::shared_ptr<const std::string> owner;  // keeps a dev-mode body alive

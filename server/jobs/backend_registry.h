@@ -13,10 +13,13 @@ namespace aigen::jobs {
 // thread-safe.
 class BackendRegistry {
  public:
-  // REQUIRES: backends non-empty, names unique; default_name empty or one of them.
-  BackendRegistry(std::vector<std::unique_ptr<gen::Backend>> backends, std::string default_name)
+  // REQUIRES: backends non-empty, names unique; default_name empty or one of
+  // them.
+  BackendRegistry(std::vector<std::unique_ptr<gen::Backend>> backends,
+                  std::string default_name)
       : backends_(std::move(backends)),
-        default_(default_name.empty() ? backends_.front()->info().name : std::move(default_name)) {}
+        default_(default_name.empty() ? backends_.front()->info().name
+                                      : std::move(default_name)) {}
 
   // nullptr when no backend has that name.
   gen::Backend* Find(std::string_view name) const {
@@ -26,7 +29,9 @@ class BackendRegistry {
     return nullptr;
   }
 
-  const std::vector<std::unique_ptr<gen::Backend>>& all() const { return backends_; }
+  const std::vector<std::unique_ptr<gen::Backend>>& all() const {
+    return backends_;
+  }
   const std::string& default_name() const { return default_; }
 
  private:

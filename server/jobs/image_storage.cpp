@@ -20,9 +20,9 @@ Result<Prepared> Prepare(const std::string& generation_id, int position,
                          const gen::GeneratedImage& image, int64_t now) {
   auto decoded = media::DecodeImage(image.bytes);
   if (!decoded.ok()) {
-    return Status::BadGateway("the backend returned an unusable image: " +
-                                  decoded.status().message(),
-                              "invalid_image");
+    return Status::BadGateway(
+        "the backend returned an unusable image: " + decoded.status().message(),
+        "invalid_image");
   }
   auto thumb = media::MakeThumbnail(*decoded);
   if (!thumb.ok()) return thumb.status();
@@ -30,8 +30,9 @@ Result<Prepared> Prepare(const std::string& generation_id, int position,
   p.row.id = util::RandomHex(12);
   p.row.generation_id = generation_id;
   p.row.position = position;
-  p.row.format = decoded->format == media::Format::kJpeg ? model::ImageFormat::kJpeg
-                                                          : model::ImageFormat::kPng;
+  p.row.format = decoded->format == media::Format::kJpeg
+                     ? model::ImageFormat::kJpeg
+                     : model::ImageFormat::kPng;
   p.row.width = decoded->width;
   p.row.height = decoded->height;
   p.row.bytes = static_cast<int64_t>(image.bytes.size());
@@ -63,20 +64,28 @@ Result<std::vector<model::Image>> ImageStorage::StoreSucceeded(
   std::vector<std::string> written, written_thumbs;
   Status failure;
   for (Prepared& p : prepared) {
-    auto format = p.row.format == model::ImageFormat::kJpeg ? media::Format::kJpeg
-                                                             : media::Format::kPng;
+    auto format = p.row.format == model::ImageFormat::kJpeg
+                      ? media::Format::kJpeg
+                      : media::Format::kPng;
     auto file = images_.Put(p.bytes, media::Extension(format));
-    if (!file.ok()) { failure = file.status(); break; }
+    if (!file.ok()) {
+      failure = file.status();
+      break;
+    }
     written.push_back(*file);
     auto thumb = thumbs_.Put(p.thumb_bytes, ".jpg");
-    if (!thumb.ok()) { failure = thumb.status(); break; }
+    if (!thumb.ok()) {
+      failure = thumb.status();
+      break;
+    }
     written_thumbs.push_back(*thumb);
     p.row.file = *file;
     p.row.thumb = *thumb;
     rows.push_back(p.row);
   }
   if (failure.ok()) {
-    failure = store_.Finish(id, model::GenerationStatus::kSucceeded, "", "", now, rows);
+    failure = store_.Finish(id, model::GenerationStatus::kSucceeded, "", "",
+                            now, rows);
     if (failure.ok()) return rows;
   }
   RemoveUnreferenced(written, written_thumbs);
@@ -107,15 +116,17 @@ Result<size_t> ImageStorage::DeleteExpired() {
 Status ImageStorage::Sweep() {
   std::lock_guard lock(mutex_);
   size_t temps = images_.RemoveTempFiles() + thumbs_.RemoveTempFiles();
-  auto failed = store_.FailUnfinished(util::UnixSeconds(clock_.Now()),
-                                      "the server restarted before this generation finished");
+  auto failed = store_.FailUnfinished(
+      util::UnixSeconds(clock_.Now()),
+      "the server restarted before this generation finished");
   if (!failed.ok()) return failed.status();
   auto files = store_.ReferencedFiles();
   auto thumbs = store_.ReferencedThumbs();
   if (!files.ok()) return files.status();
   if (!thumbs.ok()) return thumbs.status();
   size_t removed = 0;
-  auto remove_unlisted = [&](media::FileStore& fs, const std::vector<std::string>& keep) {
+  auto remove_unlisted = [&](media::FileStore& fs,
+                             const std::vector<std::string>& keep) {
     std::unordered_set<std::string> referenced(keep.begin(), keep.end());
     std::vector<std::string> present = fs.List();
     for (const auto& f : present) {
@@ -128,9 +139,10 @@ Status ImageStorage::Sweep() {
   auto missing = store_.MarkMissing(present);
   if (!missing.ok()) return missing.status();
   if (temps + removed + *failed + *missing > 0) {
-    util::LogWarn("start-up sweep: removed " + std::to_string(temps) + " temp files and " +
-                  std::to_string(removed) + " unreferenced files, failed " +
-                  std::to_string(*failed) + " interrupted generations, marked " +
+    util::LogWarn("start-up sweep: removed " + std::to_string(temps) +
+                  " temp files and " + std::to_string(removed) +
+                  " unreferenced files, failed " + std::to_string(*failed) +
+                  " interrupted generations, marked " +
                   std::to_string(*missing) + " images missing");
   }
   return Status::Ok();

@@ -20,8 +20,8 @@ namespace aigen::jobs {
 // Thread-safe.
 class ImageStorage {
  public:
-  ImageStorage(media::FileStore& images, media::FileStore& thumbs, store::GenerationStore& store,
-               const util::Clock& clock)
+  ImageStorage(media::FileStore& images, media::FileStore& thumbs,
+               store::GenerationStore& store, const util::Clock& clock)
       : images_(images), thumbs_(thumbs), store_(store), clock_(clock) {}
 
   // Validates every image (PNG/JPEG, sane size and dimensions), writes it and
@@ -29,8 +29,8 @@ class ImageStorage {
   // their rows in one transaction. On any failure no new file or row remains.
   // Errors: BadGateway (reason "invalid_image") when a backend's bytes are not
   // a usable image; InsufficientStorage; Internal.
-  Result<std::vector<model::Image>> StoreSucceeded(const std::string& id,
-                                                   const std::vector<gen::GeneratedImage>& images);
+  Result<std::vector<model::Image>> StoreSucceeded(
+      const std::string& id, const std::vector<gen::GeneratedImage>& images);
 
   // Deletes expired generations and the files only they used. Returns how
   // many generations were deleted.

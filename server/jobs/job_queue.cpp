@@ -9,9 +9,14 @@ namespace aigen::jobs {
 
 using model::GenerationStatus;
 
-JobQueue::JobQueue(const BackendRegistry& backends, store::GenerationStore& store,
-                   ImageStorage& storage, const util::Clock& clock, Options options)
-    : backends_(backends), store_(store), storage_(storage), clock_(clock), options_(options) {}
+JobQueue::JobQueue(const BackendRegistry& backends,
+                   store::GenerationStore& store, ImageStorage& storage,
+                   const util::Clock& clock, Options options)
+    : backends_(backends),
+      store_(store),
+      storage_(storage),
+      clock_(clock),
+      options_(options) {}
 
 JobQueue::~JobQueue() { Stop(); }
 
@@ -56,7 +61,8 @@ bool JobQueue::stopping() const {
 Result<JobView> JobQueue::Submit(NewGeneration request) {
   gen::Backend* backend = backends_.Find(request.backend);
   if (!backend) {
-    return Status::InvalidArgument("no backend named \"" + request.backend + "\"", "unknown_backend");
+    return Status::InvalidArgument(
+        "no backend named \"" + request.backend + "\"", "unknown_backend");
   }
   auto job = std::make_shared<Job>();
   model::Generation& g = job->generation;
@@ -74,7 +80,8 @@ Result<JobView> JobQueue::Submit(NewGeneration request) {
   job->is_demo = backend->info().is_demo;
 
   std::unique_lock lock(mutex_);
-  if (stopping_) return Status::Unavailable("the server is shutting down", "shutting_down");
+  if (stopping_)
+    return Status::Unavailable("the server is shutting down", "shutting_down");
   if (waiting_total_ >= static_cast<size_t>(options_.max_queue)) {
     return Status::Unavailable("the generation queue is full (" +
                                    std::to_string(options_.max_queue) +
@@ -117,19 +124,22 @@ Result<JobView> JobQueue::Get(const std::string& id) {
   }
   auto stored = store_.Get(id);
   if (!stored.ok()) return stored.status();
-  if (stored->expires_at && *stored->expires_at <= util::UnixSeconds(clock_.Now())) {
+  if (stored->expires_at &&
+      *stored->expires_at <= util::UnixSeconds(clock_.Now())) {
     return Status::NotFound("generation " + id + " has expired", "not_found");
   }
   JobView view;
   view.generation = std::move(*stored);
   gen::Backend* backend = backends_.Find(view.generation.backend);
   view.is_demo = backend && backend->info().is_demo;
-  if (view.generation.status == GenerationStatus::kSucceeded) view.progress = 1.0;
+  if (view.generation.status == GenerationStatus::kSucceeded)
+    view.progress = 1.0;
   return view;
 }
 
-Result<JobView> JobQueue::WaitForChange(const std::string& id, uint64_t seen_version,
-                                        std::chrono::steady_clock::time_point deadline) {
+Result<JobView> JobQueue::WaitForChange(
+    const std::string& id, uint64_t seen_version,
+    std::chrono::steady_clock::time_point deadline) {
   {
     std::unique_lock lock(mutex_);
     auto it = live_.find(id);

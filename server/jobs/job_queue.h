@@ -36,7 +36,7 @@ struct JobView {
   int queue_position = 0;          // 1-based while queued, else 0
   std::optional<double> progress;  // 0..1 when the backend reports it
   bool is_demo = false;
-  uint64_t version = 0;            // grows with every change of a live job
+  uint64_t version = 0;  // grows with every change of a live job
 };
 
 // The generation queue: a bounded FIFO per backend served by `concurrency`
@@ -50,8 +50,8 @@ class JobQueue {
     std::chrono::seconds expire_after{24 * 3600};
   };
 
-  JobQueue(const BackendRegistry& backends, store::GenerationStore& store, ImageStorage& storage,
-           const util::Clock& clock, Options options);
+  JobQueue(const BackendRegistry& backends, store::GenerationStore& store,
+           ImageStorage& storage, const util::Clock& clock, Options options);
   ~JobQueue();  // Stop()s
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
@@ -89,7 +89,7 @@ class JobQueue {
 
  private:
   struct Job {
-    model::Generation generation;  // guarded by JobQueue::mutex_
+    model::Generation generation;    // guarded by JobQueue::mutex_
     std::optional<double> progress;  // guarded by JobQueue::mutex_
     uint64_t version = 1;            // guarded by JobQueue::mutex_
     bool is_demo = false;
@@ -97,8 +97,8 @@ class JobQueue {
   };
   void WorkerLoop(gen::Backend* backend);
   void Run(gen::Backend* backend, const std::shared_ptr<Job>& job);
-  void Finish(const std::shared_ptr<Job>& job, model::GenerationStatus status, const Status& error,
-              std::vector<model::Image> images);
+  void Finish(const std::shared_ptr<Job>& job, model::GenerationStatus status,
+              const Status& error, std::vector<model::Image> images);
   JobView ViewLocked(const Job& job) const;
   void TouchQueueLocked(const std::string& backend);
 
@@ -111,10 +111,12 @@ class JobQueue {
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;    // a job was queued, or stop
   std::condition_variable change_cv_;  // some live job changed, or stop
-  bool stopping_ = false;                                           // guarded by mutex_
-  std::unordered_map<std::string, std::shared_ptr<Job>> live_;      // guarded by mutex_
-  std::map<std::string, std::deque<std::shared_ptr<Job>>> waiting_;  // guarded by mutex_
-  size_t waiting_total_ = 0;                                        // guarded by mutex_
+  bool stopping_ = false;              // guarded by mutex_
+  std::unordered_map<std::string, std::shared_ptr<Job>>
+      live_;  // guarded by mutex_
+  std::map<std::string, std::deque<std::shared_ptr<Job>>>
+      waiting_;               // guarded by mutex_
+  size_t waiting_total_ = 0;  // guarded by mutex_
   std::vector<std::thread> workers_;
 };
 

@@ -35,7 +35,8 @@ void JobQueue::WorkerLoop(gen::Backend* backend) {
 }
 
 void JobQueue::Run(gen::Backend* backend, const std::shared_ptr<Job>& job) {
-  const model::Generation& g = job->generation;  // immutable fields only, outside the lock
+  const model::Generation& g =
+      job->generation;  // immutable fields only, outside the lock
   if (Status s = store_.MarkRunning(g.id, *g.started_at); !s.ok()) {
     util::LogWarn("job " + g.id + ": " + s.ToString());
   }
@@ -59,17 +60,20 @@ void JobQueue::Run(gen::Backend* backend, const std::shared_ptr<Job>& job) {
 
   auto result = backend->Generate(request, job->control);
   if (job->control.canceled) {
-    Finish(job, GenerationStatus::kCanceled, Status::Canceled("canceled", "canceled"), {});
+    Finish(job, GenerationStatus::kCanceled,
+           Status::Canceled("canceled", "canceled"), {});
   } else if (!result.ok()) {
-    util::LogWarn("job " + g.id + " on " + backend->info().name + " failed: " +
-                  result.status().ToString());
+    util::LogWarn("job " + g.id + " on " + backend->info().name +
+                  " failed: " + result.status().ToString());
     Finish(job, GenerationStatus::kFailed, result.status(), {});
   } else {
     auto stored = storage_.StoreSucceeded(g.id, *result);
     if (stored.ok()) {
-      Finish(job, GenerationStatus::kSucceeded, Status::Ok(), std::move(*stored));
+      Finish(job, GenerationStatus::kSucceeded, Status::Ok(),
+             std::move(*stored));
     } else {
-      util::LogWarn("job " + g.id + ": storing images failed: " + stored.status().ToString());
+      util::LogWarn("job " + g.id +
+                    ": storing images failed: " + stored.status().ToString());
       Finish(job, GenerationStatus::kFailed, stored.status(), {});
     }
   }
@@ -81,8 +85,10 @@ void JobQueue::Finish(const std::shared_ptr<Job>& job, GenerationStatus status,
                       const Status& error, std::vector<model::Image> images) {
   int64_t now = util::UnixSeconds(clock_.Now());
   if (status != GenerationStatus::kSucceeded) {
-    Status s = store_.Finish(job->generation.id, status, error.reason(), error.message(), now, {});
-    if (!s.ok()) util::LogError("job " + job->generation.id + ": " + s.ToString());
+    Status s = store_.Finish(job->generation.id, status, error.reason(),
+                             error.message(), now, {});
+    if (!s.ok())
+      util::LogError("job " + job->generation.id + ": " + s.ToString());
   }
   {
     std::lock_guard lock(mutex_);
@@ -90,7 +96,8 @@ void JobQueue::Finish(const std::shared_ptr<Job>& job, GenerationStatus status,
     g.status = status;
     g.finished_at = now;
     g.error_code = status == GenerationStatus::kSucceeded ? "" : error.reason();
-    g.error_message = status == GenerationStatus::kSucceeded ? "" : error.message();
+    g.error_message =
+        status == GenerationStatus::kSucceeded ? "" : error.message();
     g.images = std::move(images);
     if (status == GenerationStatus::kSucceeded) job->progress = 1.0;
     ++job->version;
@@ -106,7 +113,8 @@ Result<JobView> JobQueue::Cancel(const std::string& id) {
     lock.unlock();
     auto stored = Get(id);
     if (!stored.ok()) return stored.status();
-    return Status::Conflict("generation " + id + " has already finished", "already_finished");
+    return Status::Conflict("generation " + id + " has already finished",
+                            "already_finished");
   }
   std::shared_ptr<Job> job = it->second;
   if (job->generation.status == GenerationStatus::kQueued) {
@@ -115,8 +123,8 @@ Result<JobView> JobQueue::Cancel(const std::string& id) {
     --waiting_total_;
     TouchQueueLocked(job->generation.backend);
     lock.unlock();
-    Finish(job, GenerationStatus::kCanceled, Status::Canceled("canceled by the user", "canceled"),
-           {});
+    Finish(job, GenerationStatus::kCanceled,
+           Status::Canceled("canceled by the user", "canceled"), {});
     return Get(id);
   }
   job->control.canceled = true;
@@ -133,8 +141,9 @@ Result<JobView> JobQueue::Cancel(const std::string& id) {
     view = WaitForChange(id, view->version, deadline);
   }
   if (view.ok() && view->generation.status == GenerationStatus::kSucceeded) {
-    return Status::Conflict("generation " + id + " finished before it could be canceled",
-                            "already_finished");
+    return Status::Conflict(
+        "generation " + id + " finished before it could be canceled",
+        "already_finished");
   }
   return view;
 }

@@ -33,11 +33,13 @@ struct DecodedImage {
 // or corrupt file fails). Errors: InvalidArgument (reason "not_an_image",
 // "unsupported_image_format", "image_too_large", "image_dimensions_too_large",
 // "corrupt_image"), each with a message a user can read.
-Result<DecodedImage> DecodeImage(std::string_view bytes, const ImageLimits& limits = {});
+Result<DecodedImage> DecodeImage(std::string_view bytes,
+                                 const ImageLimits& limits = {});
 
-// A JPEG (quality 85) whose longest side is at most `max_side` (never upscaled),
-// resized with stb_image_resize; alpha is composited on white.
-Result<std::string> MakeThumbnail(const DecodedImage& image, int max_side = 256);
+// A JPEG (quality 85) whose longest side is at most `max_side` (never
+// upscaled), resized with stb_image_resize; alpha is composited on white.
+Result<std::string> MakeThumbnail(const DecodedImage& image,
+                                  int max_side = 256);
 
 // ".png" or ".jpg".
 std::string_view Extension(Format format);

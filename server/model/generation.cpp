@@ -4,11 +4,16 @@ namespace aigen::model {
 
 std::string_view ToString(GenerationStatus status) {
   switch (status) {
-    case GenerationStatus::kQueued: return "queued";
-    case GenerationStatus::kRunning: return "running";
-    case GenerationStatus::kSucceeded: return "succeeded";
-    case GenerationStatus::kFailed: return "failed";
-    case GenerationStatus::kCanceled: return "canceled";
+    case GenerationStatus::kQueued:
+      return "queued";
+    case GenerationStatus::kRunning:
+      return "running";
+    case GenerationStatus::kSucceeded:
+      return "succeeded";
+    case GenerationStatus::kFailed:
+      return "failed";
+    case GenerationStatus::kCanceled:
+      return "canceled";
   }
   return "failed";
 }

@@ -8,7 +8,13 @@
 
 namespace aigen::model {
 
-enum class GenerationStatus { kQueued, kRunning, kSucceeded, kFailed, kCanceled };
+enum class GenerationStatus {
+  kQueued,
+  kRunning,
+  kSucceeded,
+  kFailed,
+  kCanceled
+};
 
 std::string_view ToString(GenerationStatus status);
 std::optional<GenerationStatus> ParseGenerationStatus(std::string_view text);
@@ -48,7 +54,7 @@ struct Generation {
   int n = 1;
   std::optional<int64_t> seed;
   GenerationStatus status = GenerationStatus::kQueued;
-  std::string error_code;     // "" unless failed/canceled
+  std::string error_code;  // "" unless failed/canceled
   std::string error_message;
   std::string client_ip;
   int64_t created_at = 0;

@@ -29,8 +29,8 @@ struct Policy {
 struct Decision {
   bool allowed = true;
   int limit = 0;
-  int remaining = 0;     // after this request
-  int reset_seconds = 0; // until the window frees (>= 1 while limited)
+  int remaining = 0;      // after this request
+  int reset_seconds = 0;  // until the window frees (>= 1 while limited)
 };
 
 // The key a client is counted under: IPv4 addresses as themselves,
@@ -54,7 +54,8 @@ class Limiter {
   size_t tracked_keys() const;
 
   // Header values, draft-7 style as express-rate-limit sends them:
-  // "RateLimit-Policy: 10;w=3600", "RateLimit: limit=10, remaining=9, reset=3600".
+  // "RateLimit-Policy: 10;w=3600", "RateLimit: limit=10, remaining=9,
+  // reset=3600".
   std::string PolicyHeader() const;
   static std::string RateLimitHeader(const Decision& d);
 

@@ -10,11 +10,13 @@ namespace {
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   int code = sqlite3_extended_errcode(db);
-  std::string message = "store: " + std::string(what) + ": " + sqlite3_errmsg(db);
+  std::string message =
+      "store: " + std::string(what) + ": " + sqlite3_errmsg(db);
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
     return Status::Unavailable(message, "database_busy");
   }
-  if ((code & 0xff) == SQLITE_FULL) return Status::InsufficientStorage(message, "disk_full");
+  if ((code & 0xff) == SQLITE_FULL)
+    return Status::InsufficientStorage(message, "disk_full");
   return Status::Internal(message);
 }
 
@@ -29,11 +31,16 @@ std::vector<SchemaStep> SplitSteps(std::string_view schema) {
   constexpr std::string_view kMarker = "-- step ";
   size_t pos = 0;
   while ((pos = schema.find(kMarker, pos)) != std::string_view::npos) {
-    if (pos != 0 && schema[pos - 1] != '\n') { pos += kMarker.size(); continue; }
+    if (pos != 0 && schema[pos - 1] != '\n') {
+      pos += kMarker.size();
+      continue;
+    }
     size_t num_start = pos + kMarker.size();
     int number = 0;
-    auto [end, ec] = std::from_chars(schema.data() + num_start, schema.data() + schema.size(), number);
-    size_t next = schema.find(std::string("\n") + std::string(kMarker), num_start);
+    auto [end, ec] = std::from_chars(schema.data() + num_start,
+                                     schema.data() + schema.size(), number);
+    size_t next =
+        schema.find(std::string("\n") + std::string(kMarker), num_start);
     size_t stop = next == std::string_view::npos ? schema.size() : next + 1;
     if (ec == std::errc()) {
       steps.push_back({number, std::string(schema.substr(pos, stop - pos))});
@@ -45,14 +52,16 @@ std::vector<SchemaStep> SplitSteps(std::string_view schema) {
 
 }  // namespace
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_) {
   other.stmt_ = nullptr;
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 Statement& Statement::Bind(int index, int64_t value) {
@@ -87,18 +96,21 @@ std::string Statement::Text(int column) const {
   int n = sqlite3_column_bytes(stmt_, column);
   return p ? std::string(reinterpret_cast<const char*>(p), n) : std::string();
 }
-int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+int64_t Statement::Int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 std::optional<int64_t> Statement::OptionalInt(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int64(stmt_, column);
 }
 
-Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
-                                                 std::string_view schema_sql) {
+Result<std::unique_ptr<Database>> Database::Open(
+    const std::filesystem::path& path, std::string_view schema_sql) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) {
     return Status::Internal("store: cannot open " + path.string() + ": " +
@@ -106,8 +118,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
   }
   // busy_timeout first, so the pragmas below wait for another process's lock.
   sqlite3_busy_timeout(raw, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
     if (Status s = db->Exec(pragma); !s.ok()) return s;
   }
   if (Status s = db->Migrate(schema_sql); !s.ok()) return s;
@@ -118,8 +131,8 @@ Database::~Database() { sqlite3_close_v2(db_); }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt,
+                         nullptr) != SQLITE_OK) {
     return SqliteError(db_, "prepare");
   }
   return Statement(db_, stmt);
@@ -152,14 +165,17 @@ Status Database::Migrate(std::string_view schema_sql) {
     if (Status s = Exec(step.sql); !s.ok()) {
       return s.WithContext("schema step " + std::to_string(step.number));
     }
-    if (Status s = Exec("PRAGMA user_version=" + std::to_string(step.number)); !s.ok()) return s;
+    if (Status s = Exec("PRAGMA user_version=" + std::to_string(step.number));
+        !s.ok())
+      return s;
     if (Status s = tx.Commit(); !s.ok()) return s;
     current = step.number;
   }
   return Status::Ok();
 }
 
-Transaction::Transaction(Database& db) : db_(db), begin_(db.Exec("BEGIN IMMEDIATE")) {
+Transaction::Transaction(Database& db)
+    : db_(db), begin_(db.Exec("BEGIN IMMEDIATE")) {
   done_ = !begin_.ok();
 }
 
@@ -168,7 +184,9 @@ Transaction::~Transaction() {
 }
 
 Status Transaction::Commit() {
-  if (done_) return begin_.ok() ? Status::Internal("store: transaction already finished") : begin_;
+  if (done_)
+    return begin_.ok() ? Status::Internal("store: transaction already finished")
+                       : begin_;
   done_ = true;
   Status s = db_.Exec("COMMIT");
   if (!s.ok()) (void)db_.Exec("ROLLBACK");

@@ -28,7 +28,8 @@ class Statement {
   // Bind by 1-based index. Text is copied by SQLite.
   Statement& Bind(int index, std::string_view text);
   Statement& Bind(int index, int64_t value);
-  Statement& Bind(int index, std::optional<int64_t> value);  // nullopt binds NULL
+  Statement& Bind(int index,
+                  std::optional<int64_t> value);  // nullopt binds NULL
   Statement& BindNull(int index);
 
   // Steps once. Returns true when a row is available, false when done;
@@ -57,8 +58,8 @@ class Database {
  public:
   // Opens or creates the file and applies every schema step newer than its
   // PRAGMA user_version (each step in its own transaction).
-  static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
-                                                std::string_view schema_sql);
+  static Result<std::unique_ptr<Database>> Open(
+      const std::filesystem::path& path, std::string_view schema_sql);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -68,7 +69,9 @@ class Database {
   Status Exec(std::string_view sql);  // for statements without parameters
 
   // Holds the connection for a sequence of statements.
-  [[nodiscard]] std::unique_lock<std::mutex> Lock() { return std::unique_lock(mutex_); }
+  [[nodiscard]] std::unique_lock<std::mutex> Lock() {
+    return std::unique_lock(mutex_);
+  }
 
   int user_version();
 

@@ -59,7 +59,8 @@ class GenerationStore {
   Result<model::Image> GetImage(const std::string& image_id);
 
  private:
-  Result<std::vector<model::Image>> LoadImages(const std::string& generation_id);
+  Result<std::vector<model::Image>> LoadImages(
+      const std::string& generation_id);
   Result<std::vector<std::string>> Column(const char* sql);
   // REQUIRES: the database lock is held.
   Result<bool> ReferencedLocked(const char* sql, const std::string& path);

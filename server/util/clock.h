@@ -23,9 +23,12 @@ class SystemClock final : public Clock {
 // A clock that moves only when told to. Thread-safe.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(TimePoint start = TimePoint(std::chrono::seconds(1'800'000'000)))
+  explicit FakeClock(
+      TimePoint start = TimePoint(std::chrono::seconds(1'800'000'000)))
       : now_(start.time_since_epoch().count()) {}
-  TimePoint Now() const override { return TimePoint(TimePoint::duration(now_.load())); }
+  TimePoint Now() const override {
+    return TimePoint(TimePoint::duration(now_.load()));
+  }
   void Advance(std::chrono::nanoseconds d) {
     now_ += std::chrono::duration_cast<TimePoint::duration>(d).count();
   }
@@ -36,7 +39,8 @@ class FakeClock final : public Clock {
 
 // Seconds since the Unix epoch.
 inline long long UnixSeconds(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch())
+      .count();
 }
 
 }  // namespace aigen::util

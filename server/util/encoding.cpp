@@ -38,8 +38,8 @@ std::string Base64Encode(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    unsigned v = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8 |
-                 (unsigned char)bytes[i + 2];
+    unsigned v = (unsigned char)bytes[i] << 16 |
+                 (unsigned char)bytes[i + 1] << 8 | (unsigned char)bytes[i + 2];
     out += kB64[v >> 18];
     out += kB64[(v >> 12) & 63];
     out += kB64[(v >> 6) & 63];
@@ -79,20 +79,23 @@ Result<std::string> Base64Decode(std::string_view text) {
       out.push_back(static_cast<char>((buffer >> bits) & 0xff));
     }
   }
-  if (padding > 2 || bits >= 6) return Status::InvalidArgument("invalid base64 length");
+  if (padding > 2 || bits >= 6)
+    return Status::InvalidArgument("invalid base64 length");
   return out;
 }
 
 std::string Sha256Hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(),
+             nullptr);
   return ToHex(md.data(), len);
 }
 
 std::string RandomHex(size_t n) {
   std::string raw(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(n)) != 1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()),
+                 static_cast<int>(n)) != 1) {
     // No entropy means nothing secure can be done; refuse loudly.
     throw std::runtime_error("RAND_bytes failed");
   }
@@ -105,11 +108,21 @@ bool IsValidUtf8(std::string_view s) {
     unsigned char c = s[i];
     int extra;
     unsigned cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + extra >= s.size()) return false;
     for (int k = 1; k <= extra; ++k) {
       unsigned char cc = s[i + k];
@@ -117,7 +130,8 @@ bool IsValidUtf8(std::string_view s) {
       cp = (cp << 6) | (cc & 0x3F);
     }
     static constexpr unsigned kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
     i += extra + 1;
   }
   return true;
@@ -129,8 +143,10 @@ bool JsonNestingWithin(std::string_view text, int max_depth) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // skip the escaped character, which may be a quote
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // skip the escaped character, which may be a quote
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -143,7 +159,10 @@ bool JsonNestingWithin(std::string_view text, int max_depth) {
 }
 
 std::string_view Trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+  };
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;

@@ -8,7 +8,8 @@
 namespace aigen::util {
 
 // Standard base64 (RFC 4648, with padding). Decode accepts and ignores
-// whitespace (some servers wrap lines); anything else invalid is InvalidArgument.
+// whitespace (some servers wrap lines); anything else invalid is
+// InvalidArgument.
 std::string Base64Encode(std::string_view bytes);
 Result<std::string> Base64Decode(std::string_view text);
 

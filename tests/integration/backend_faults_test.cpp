@@ -14,7 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-aigen::config::BackendConfig Backend(std::string name, std::string type, std::string url) {
+aigen::config::BackendConfig Backend(std::string name, std::string type,
+                                     std::string url) {
   aigen::config::BackendConfig b;
   b.name = std::move(name);
   b.type = std::move(type);
@@ -31,7 +32,8 @@ void CheckNoOrphans(const TestApp& app) {
   CHECK(app.Count("SELECT COUNT(DISTINCT thumb) FROM images") ==
         static_cast<int64_t>(app.CountFiles("thumbs")));
   CHECK(app.Count("SELECT COUNT(*) FROM images WHERE generation_id NOT IN "
-                  "(SELECT id FROM generations WHERE status = 'succeeded')") == 0);
+                  "(SELECT id FROM generations WHERE status = 'succeeded')") ==
+        0);
 }
 
 struct Fault {
@@ -49,17 +51,26 @@ TEST_CASE("OpenAI faults reach the user as clear errors", "[faults][openai]") {
     c.backends.push_back(Backend("dalle", "openai", fake.url()));
     c.backends.back().model = "dall-e-2";
   });
-  struct Case { FakeOpenAI::Mode mode; Fault fault; };
+  struct Case {
+    FakeOpenAI::Mode mode;
+    Fault fault;
+  };
   std::vector<Case> cases = {
       {FakeOpenAI::Mode::kServerError, {"500", 502, "bad_gateway", "500"}},
-      {FakeOpenAI::Mode::kRateLimited, {"429", 503, "upstream_rate_limited", "Rate limit"}},
-      {FakeOpenAI::Mode::kInsufficientQuota, {"quota", 503, "upstream_quota", "quota"}},
+      {FakeOpenAI::Mode::kRateLimited,
+       {"429", 503, "upstream_rate_limited", "Rate limit"}},
+      {FakeOpenAI::Mode::kInsufficientQuota,
+       {"quota", 503, "upstream_quota", "quota"}},
       {FakeOpenAI::Mode::kInvalidApiKey, {"401", 502, "upstream_auth", "key"}},
-      {FakeOpenAI::Mode::kContentPolicy, {"policy", 400, "content_policy", "safety system"}},
-      {FakeOpenAI::Mode::kNotAnImage, {"not an image", 502, "invalid_image", "image"}},
-      {FakeOpenAI::Mode::kHugeDimensions, {"10000x10000", 502, "invalid_image", "4096"}},
+      {FakeOpenAI::Mode::kContentPolicy,
+       {"policy", 400, "content_policy", "safety system"}},
+      {FakeOpenAI::Mode::kNotAnImage,
+       {"not an image", 502, "invalid_image", "image"}},
+      {FakeOpenAI::Mode::kHugeDimensions,
+       {"10000x10000", 502, "invalid_image", "4096"}},
       {FakeOpenAI::Mode::kGarbage, {"garbage", 502, "bad_gateway", "JSON"}},
-      {FakeOpenAI::Mode::kNeverEnds, {"endless", 504, "gateway_timeout", "within"}},
+      {FakeOpenAI::Mode::kNeverEnds,
+       {"endless", 504, "gateway_timeout", "within"}},
       {FakeOpenAI::Mode::kSlow, {"slow", 504, "gateway_timeout", "within"}},
   };
   for (const Case& c : cases) {
@@ -69,11 +80,12 @@ TEST_CASE("OpenAI faults reach the user as clear errors", "[faults][openai]") {
       INFO(failed.dump());
       CHECK(failed["status"] == "failed");
       CHECK(failed["error"]["code"] == c.fault.code);
-      CHECK(failed["error"]["message"].get<std::string>().find(c.fault.message_part) !=
-            std::string::npos);
+      CHECK(failed["error"]["message"].get<std::string>().find(
+                c.fault.message_part) != std::string::npos);
       CHECK(failed["images"].empty());
       // The seed's route reports the same failure in its own shape.
-      auto seed = app.Client().Get("/openai/createimage?prompt=a+cat&size=small");
+      auto seed =
+          app.Client().Get("/openai/createimage?prompt=a+cat&size=small");
       REQUIRE(seed);
       CHECK(seed->status == c.fault.expected_http);
       CHECK(ParseJson(seed->body)["error"].is_string());
@@ -87,15 +99,18 @@ TEST_CASE("OpenAI faults reach the user as clear errors", "[faults][openai]") {
   }
 }
 
-TEST_CASE("an OpenAI backend gets the request the API expects", "[faults][openai]") {
+TEST_CASE("an OpenAI backend gets the request the API expects",
+          "[faults][openai]") {
   FakeOpenAI fake;
   TestApp app([&](aigen::config::Config& c) {
     c.backends.push_back(Backend("dalle", "openai", fake.url()));
     c.backends.back().model = "dall-e-3";
   });
-  json bad = ParseJson(app.Post({{"prompt", "a cat"}, {"size", "256x256"}})->body);
+  json bad =
+      ParseJson(app.Post({{"prompt", "a cat"}, {"size", "256x256"}})->body);
   CHECK(bad["error"]["code"] == "invalid_size");
-  CHECK(bad["error"]["message"].get<std::string>().find("1792x1024") != std::string::npos);
+  CHECK(bad["error"]["message"].get<std::string>().find("1792x1024") !=
+        std::string::npos);
   json ok = app.Generate({{"prompt", "a cat"}, {"size", "1792x1024"}});
   REQUIRE(ok["status"] == "succeeded");
   CHECK(ok["images"][0]["width"] == 1792);
@@ -106,12 +121,17 @@ TEST_CASE("an OpenAI backend gets the request the API expects", "[faults][openai
   CHECK(fake.last_authorization() == "Bearer sk-test");
 }
 
-TEST_CASE("AUTOMATIC1111 faults reach the user as clear errors", "[faults][a1111]") {
+TEST_CASE("AUTOMATIC1111 faults reach the user as clear errors",
+          "[faults][a1111]") {
   FakeA1111 fake;
   TestApp app([&](aigen::config::Config& c) {
     c.backends.push_back(Backend("sd", "automatic1111", fake.url()));
   });
-  struct Case { FakeA1111::Mode mode; const char* name; const char* code; };
+  struct Case {
+    FakeA1111::Mode mode;
+    const char* name;
+    const char* code;
+  };
   std::vector<Case> cases = {
       {FakeA1111::Mode::kServerError, "500", "bad_gateway"},
       {FakeA1111::Mode::kNotAnImage, "not an image", "invalid_image"},
@@ -128,7 +148,8 @@ TEST_CASE("AUTOMATIC1111 faults reach the user as clear errors", "[faults][a1111
       CHECK(failed["status"] == "failed");
       CHECK(failed["error"]["code"] == c.code);
       fake.SetMode(FakeA1111::Mode::kSuccess);
-      json ok = app.Generate({{"prompt", "a cat"}, {"size", "512x512"}, {"seed", 5}});
+      json ok =
+          app.Generate({{"prompt", "a cat"}, {"size", "512x512"}, {"seed", 5}});
       CHECK(ok["status"] == "succeeded");
       CHECK(ok["images"][0]["seed"] == 5);
       CheckNoOrphans(app);
@@ -148,23 +169,25 @@ TEST_CASE("AUTOMATIC1111 progress and cancellation", "[a1111]") {
     std::string id = ParseJson(res->body)["id"];
     std::vector<double> progress;
     std::string buffer;
-    app.Client().Get("/api/generations/" + id + "/events", [&](const char* d, size_t n) {
-      buffer.append(d, n);
-      size_t end;
-      while ((end = buffer.find("\n\n")) != std::string::npos) {
-        std::string event = buffer.substr(0, end);
-        buffer.erase(0, end + 2);
-        size_t at = event.find("data: ");
-        if (at == std::string::npos) continue;
-        json j = json::parse(event.substr(at + 6));
-        if (j["progress"].is_number()) progress.push_back(j["progress"]);
-      }
-      return true;
-    });
+    app.Client().Get(
+        "/api/generations/" + id + "/events", [&](const char* d, size_t n) {
+          buffer.append(d, n);
+          size_t end;
+          while ((end = buffer.find("\n\n")) != std::string::npos) {
+            std::string event = buffer.substr(0, end);
+            buffer.erase(0, end + 2);
+            size_t at = event.find("data: ");
+            if (at == std::string::npos) continue;
+            json j = json::parse(event.substr(at + 6));
+            if (j["progress"].is_number()) progress.push_back(j["progress"]);
+          }
+          return true;
+        });
     REQUIRE(progress.size() >= 2);
     CHECK(progress.back() == 1.0);
     CHECK(std::is_sorted(progress.begin(), progress.end()));
-    CHECK(std::any_of(progress.begin(), progress.end(), [](double p) { return p > 0 && p < 1; }));
+    CHECK(std::any_of(progress.begin(), progress.end(),
+                      [](double p) { return p > 0 && p < 1; }));
   }
   SECTION("cancelling a running job interrupts the backend") {
     fake.SetGenerationTime(std::chrono::seconds(20));
@@ -172,10 +195,11 @@ TEST_CASE("AUTOMATIC1111 progress and cancellation", "[a1111]") {
     std::string id = ParseJson(res->body)["id"];
     // Wait until the backend is at work: the first progress it reports.
     std::string buffer;
-    app.Client().Get("/api/generations/" + id + "/events", [&](const char* d, size_t n) {
-      buffer.append(d, n);
-      return buffer.find("\"progress\":0.") == std::string::npos;
-    });
+    app.Client().Get(
+        "/api/generations/" + id + "/events", [&](const char* d, size_t n) {
+          buffer.append(d, n);
+          return buffer.find("\"progress\":0.") == std::string::npos;
+        });
     REQUIRE(buffer.find("\"progress\":0.") != std::string::npos);
     auto del = app.Client().Delete("/api/generations/" + id);
     REQUIRE(del);
@@ -190,7 +214,8 @@ TEST_CASE("AUTOMATIC1111 progress and cancellation", "[a1111]") {
   }
 }
 
-TEST_CASE("a full queue answers 503 with Retry-After; cancel frees a place", "[queue]") {
+TEST_CASE("a full queue answers 503 with Retry-After; cancel frees a place",
+          "[queue]") {
   FakeA1111 fake;
   fake.SetGenerationTime(std::chrono::seconds(30));
   TestApp app([&](aigen::config::Config& c) {
@@ -201,10 +226,11 @@ TEST_CASE("a full queue answers 503 with Retry-After; cancel frees a place", "[q
   json body = {{"prompt", "a cat"}, {"size", "512x512"}};
   std::string running = ParseJson(app.Post(body)->body)["id"];
   std::string buffer;
-  app.Client().Get("/api/generations/" + running + "/events", [&](const char* d, size_t n) {
-    buffer.append(d, n);
-    return buffer.find("\"status\":\"running\"") == std::string::npos;
-  });
+  app.Client().Get(
+      "/api/generations/" + running + "/events", [&](const char* d, size_t n) {
+        buffer.append(d, n);
+        return buffer.find("\"status\":\"running\"") == std::string::npos;
+      });
   json second = ParseJson(app.Post(body)->body);
   json third = ParseJson(app.Post(body)->body);
   CHECK(second["queue_position"] == 1);
@@ -216,11 +242,14 @@ TEST_CASE("a full queue answers 503 with Retry-After; cancel frees a place", "[q
   CHECK(ParseJson(refused->body)["error"]["code"] == "queue_full");
 
   // Cancelling the second moves the third up and frees a place.
-  auto del = app.Client().Delete("/api/generations/" + second["id"].get<std::string>());
+  auto del = app.Client().Delete("/api/generations/" +
+                                 second["id"].get<std::string>());
   CHECK(ParseJson(del->body)["status"] == "canceled");
-  auto third_now = app.Client().Get("/api/generations/" + third["id"].get<std::string>());
+  auto third_now =
+      app.Client().Get("/api/generations/" + third["id"].get<std::string>());
   CHECK(ParseJson(third_now->body)["queue_position"] == 1);
   CHECK(app.Post(body)->status == 202);
   CHECK(app.Count("SELECT COUNT(*) FROM generations") == 4);
-  CHECK(app.Count("SELECT COUNT(*) FROM generations WHERE status = 'canceled'") == 1);
+  CHECK(app.Count(
+            "SELECT COUNT(*) FROM generations WHERE status = 'canceled'") == 1);
 }

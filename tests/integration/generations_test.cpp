@@ -23,36 +23,49 @@ std::string Fetch(const TestApp& app, const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("each size gives a PNG of that size, stored with its row", "[generations]") {
+TEST_CASE("each size gives a PNG of that size, stored with its row",
+          "[generations]") {
   TestApp app;
-  struct Case { const char* size; int side; };
-  for (Case c : {Case{"small", 256}, Case{"medium", 512}, Case{"large", 1024}}) {
-    json job = app.Generate({{"prompt", "a red sunset over the ocean"}, {"size", c.size}});
+  struct Case {
+    const char* size;
+    int side;
+  };
+  for (Case c :
+       {Case{"small", 256}, Case{"medium", 512}, Case{"large", 1024}}) {
+    json job = app.Generate(
+        {{"prompt", "a red sunset over the ocean"}, {"size", c.size}});
     INFO(job.dump());
     REQUIRE(job["status"] == "succeeded");
     REQUIRE(job["is_demo"] == true);
     REQUIRE(job["images"].size() == 1);
     std::string png = Fetch(app, job["images"][0]["url"]);
     int w = 0, h = 0, comp = 0;
-    REQUIRE(stbi_info_from_memory(reinterpret_cast<const unsigned char*>(png.data()),
-                                  static_cast<int>(png.size()), &w, &h, &comp));
+    REQUIRE(stbi_info_from_memory(
+        reinterpret_cast<const unsigned char*>(png.data()),
+        static_cast<int>(png.size()), &w, &h, &comp));
     CHECK(w == c.side);
     CHECK(h == c.side);
     CHECK(png.substr(1, 3) == "PNG");
     std::string thumb = Fetch(app, job["images"][0]["thumb_url"]);
-    REQUIRE(stbi_info_from_memory(reinterpret_cast<const unsigned char*>(thumb.data()),
-                                  static_cast<int>(thumb.size()), &w, &h, &comp));
+    REQUIRE(stbi_info_from_memory(
+        reinterpret_cast<const unsigned char*>(thumb.data()),
+        static_cast<int>(thumb.size()), &w, &h, &comp));
     CHECK(std::max(w, h) == std::min(256, c.side));
   }
-  CHECK(app.Count("SELECT COUNT(*) FROM generations WHERE status = 'succeeded'") == 3);
+  CHECK(app.Count(
+            "SELECT COUNT(*) FROM generations WHERE status = 'succeeded'") ==
+        3);
   CHECK(app.Count("SELECT COUNT(*) FROM images") == 3);
   CHECK(app.CountFiles("images") == 3);
   CHECK(app.CountFiles("thumbs") == 3);
 }
 
-TEST_CASE("the same prompt and seed give byte-identical images", "[generations]") {
+TEST_CASE("the same prompt and seed give byte-identical images",
+          "[generations]") {
   TestApp app;
-  json body = {{"prompt", "a red sunset over the ocean"}, {"size", "small"}, {"seed", 42}};
+  json body = {{"prompt", "a red sunset over the ocean"},
+               {"size", "small"},
+               {"seed", 42}};
   json a = app.Generate(body);
   json b = app.Generate(body);
   REQUIRE(a["status"] == "succeeded");
@@ -67,9 +80,12 @@ TEST_CASE("the same prompt and seed give byte-identical images", "[generations]"
   CHECK(app.CountFiles("images") == 2);
 }
 
-TEST_CASE("several images in one request get consecutive seeds", "[generations]") {
+TEST_CASE("several images in one request get consecutive seeds",
+          "[generations]") {
   TestApp app;
-  json job = app.Generate({{"prompt", "snowy forest at night"}, {"size", "256x256"}, {"n", 3},
+  json job = app.Generate({{"prompt", "snowy forest at night"},
+                           {"size", "256x256"},
+                           {"n", 3},
                            {"seed", 100}});
   REQUIRE(job["status"] == "succeeded");
   REQUIRE(job["images"].size() == 3);
@@ -97,15 +113,20 @@ TEST_CASE("a job is visible while queued and after it ends", "[generations]") {
   CHECK(ParseJson(missing->body)["error"]["code"] == "not_found");
 }
 
-TEST_CASE("bad generation requests get a 400 that says what to fix", "[generations]") {
+TEST_CASE("bad generation requests get a 400 that says what to fix",
+          "[generations]") {
   TestApp app;
-  struct Case { std::string body; std::string code; };
+  struct Case {
+    std::string body;
+    std::string code;
+  };
   std::vector<Case> cases = {
       {R"({"size": "small"})", "invalid_prompt"},
       {R"({"prompt": "   ", "size": "small"})", "invalid_prompt"},
       {R"({"prompt": 12, "size": "small"})", "invalid_prompt"},
       {"{\"prompt\": \"" + std::string(4001, 'a') + "\"}", "invalid_prompt"},
-      {"{\"prompt\": \"bad \xff\xfe utf8\"}", "invalid_json"},  // the parser refuses it first
+      {"{\"prompt\": \"bad \xff\xfe utf8\"}",
+       "invalid_json"},  // the parser refuses it first
       {R"({"prompt": "cat", "size": "huge"})", "invalid_size"},
       {R"({"prompt": "cat", "size": "1001x1001"})", "invalid_size"},
       {R"({"prompt": "cat", "size": "4096x4096"})", "invalid_size"},
@@ -120,7 +141,8 @@ TEST_CASE("bad generation requests get a 400 that says what to fix", "[generatio
       {std::string(100, '[') + std::string(100, ']'), "invalid_json"},
   };
   for (const Case& c : cases) {
-    auto res = app.Client().Post("/api/generations", c.body, "application/json");
+    auto res =
+        app.Client().Post("/api/generations", c.body, "application/json");
     REQUIRE(res);
     INFO(c.body.substr(0, 80) << " -> " << res->body);
     CHECK(res->status == 400);
@@ -134,13 +156,15 @@ TEST_CASE("bad generation requests get a 400 that says what to fix", "[generatio
   auto ok = app.Post({{"prompt", long_prompt}, {"size", "small"}});
   REQUIRE(ok);
   CHECK(ok->status == 202);
-  auto wrong_type = app.Client().Post("/api/generations", R"({"prompt":"cat"})", "text/plain");
+  auto wrong_type = app.Client().Post("/api/generations", R"({"prompt":"cat"})",
+                                      "text/plain");
   REQUIRE(wrong_type);
   CHECK(wrong_type->status == 415);
   CHECK(app.Count("SELECT COUNT(*) FROM generations") == 1);
 }
 
-TEST_CASE("the backends list describes what the selects offer", "[generations]") {
+TEST_CASE("the backends list describes what the selects offer",
+          "[generations]") {
   TestApp app;
   auto res = app.Client().Get("/api/backends");
   REQUIRE(res);
@@ -165,7 +189,8 @@ TEST_CASE("health answers ok with the version", "[generations]") {
   CHECK(doc["version"].is_string());
 }
 
-TEST_CASE("with anonymous generation off, both routes refuse", "[generations]") {
+TEST_CASE("with anonymous generation off, both routes refuse",
+          "[generations]") {
   TestApp app([](aigen::config::Config& c) { c.generation.anonymous = false; });
   auto res = app.Post({{"prompt", "a cat"}, {"size", "small"}});
   REQUIRE(res);
@@ -173,6 +198,7 @@ TEST_CASE("with anonymous generation off, both routes refuse", "[generations]") 
   CHECK(ParseJson(res->body)["error"]["code"] == "unauthenticated");
   auto seed = app.Client().Get("/openai/createimage?prompt=cat&size=small");
   CHECK(seed->status == 401);
-  CHECK(ParseJson(app.Client().Get("/api/backends")->body)["anonymous"] == false);
+  CHECK(ParseJson(app.Client().Get("/api/backends")->body)["anonymous"] ==
+        false);
   CHECK(app.Count("SELECT COUNT(*) FROM generations") == 0);
 }

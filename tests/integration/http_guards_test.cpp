@@ -15,7 +15,9 @@ using nlohmann::json;
 
 namespace {
 
-int PortOf(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
+int PortOf(const std::string& url) {
+  return std::stoi(url.substr(url.rfind(':') + 1));
+}
 
 // Sends raw bytes and returns everything the server answers until it closes
 // (or 5 s pass).
@@ -28,38 +30,46 @@ std::string RawExchange(int port, const std::string& request) {
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   timeval tv{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  REQUIRE(send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  REQUIRE(send(fd, request.data(), request.size(), 0) ==
+          static_cast<ssize_t>(request.size()));
   std::string out;
   char buf[4096];
   ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+    out.append(buf, static_cast<size_t>(n));
   close(fd);
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("request bodies the library would read without limit are refused", "[http]") {
+TEST_CASE("request bodies the library would read without limit are refused",
+          "[http]") {
   TestApp app;
   int port = PortOf(app.url());
   SECTION("chunked") {
-    std::string answer = RawExchange(port,
-        "POST /api/generations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n");
+    std::string answer =
+        RawExchange(port,
+                    "POST /api/generations HTTP/1.1\r\nHost: "
+                    "x\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n");
     CHECK(answer.starts_with("HTTP/1.1 411"));
     CHECK(answer.find("Content-Length") != std::string::npos);
     CHECK(answer.find("Connection: close") != std::string::npos);
   }
   SECTION("compressed") {
-    std::string answer = RawExchange(port,
-        "POST /api/generations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd");
+    std::string answer =
+        RawExchange(port,
+                    "POST /api/generations HTTP/1.1\r\nHost: "
+                    "x\r\nContent-Type: application/json\r\n"
+                    "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd");
     CHECK(answer.starts_with("HTTP/1.1 415"));
   }
   SECTION("over the size limit, refused before it is read") {
     std::string answer = RawExchange(port,
-        "POST /api/generations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Content-Length: 100000000\r\n\r\n{");
+                                     "POST /api/generations HTTP/1.1\r\nHost: "
+                                     "x\r\nContent-Type: application/json\r\n"
+                                     "Content-Length: 100000000\r\n\r\n{");
     CHECK(answer.starts_with("HTTP/1.1 413"));
     CHECK(answer.find("body_too_large") != std::string::npos);
   }
@@ -100,16 +110,19 @@ TEST_CASE("ranges apply to image files only", "[http]") {
   auto many = app.Client().Get(url, {{"Range", "bytes=0-1,2-3,4-5"}});
   CHECK(many->status == 200);
   CHECK(many->body == full->body);
-  auto cached = app.Client().Get(url, {{"If-None-Match", full->get_header_value("ETag")}});
+  auto cached = app.Client().Get(
+      url, {{"If-None-Match", full->get_header_value("ETag")}});
   CHECK(cached->status == 304);
 }
 
 TEST_CASE("JSON responses are never compressed on the request path", "[http]") {
   TestApp app;
-  auto res = app.Client().Get("/api/backends", {{"Accept-Encoding", "br, gzip"}});
+  auto res =
+      app.Client().Get("/api/backends", {{"Accept-Encoding", "br, gzip"}});
   REQUIRE(res);
   CHECK_FALSE(res->has_header("Content-Encoding"));
-  CHECK(res->get_header_value("Content-Type") == "application/json; charset=utf-8");
+  CHECK(res->get_header_value("Content-Type") ==
+        "application/json; charset=utf-8");
 }
 
 TEST_CASE("a second server cannot share the port", "[http]") {
@@ -152,12 +165,15 @@ TEST_CASE("static assets carry ETags and a gzip copy", "[http]") {
   auto gz = client.Get("/", {{"Accept-Encoding", "gzip, br"}});
   CHECK(gz->get_header_value("Content-Encoding") == "gzip");
   CHECK(gz->body == plain->body);
-  CHECK(plain->get_header_value("Content-Security-Policy").find("default-src 'self'") !=
-        std::string::npos);
+  CHECK(plain->get_header_value("Content-Security-Policy")
+            .find("default-src 'self'") != std::string::npos);
 }
 
-TEST_CASE("a client trickling its request is cut off at the request deadline", "[http]") {
-  TestApp app([](aigen::config::Config& c) { c.http.read_timeout = std::chrono::seconds(2); });
+TEST_CASE("a client trickling its request is cut off at the request deadline",
+          "[http]") {
+  TestApp app([](aigen::config::Config& c) {
+    c.http.read_timeout = std::chrono::seconds(2);
+  });
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -166,7 +182,8 @@ TEST_CASE("a client trickling its request is cut off at the request deadline", "
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   // One header byte every 300 ms: each read succeeds, but the whole head
   // never arrives within the 2 s allowed for a request.
-  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 'a');
+  const std::string head =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 'a');
   auto start = std::chrono::steady_clock::now();
   bool closed = false;
   for (char c : head) {
@@ -178,7 +195,9 @@ TEST_CASE("a client trickling its request is cut off at the request deadline", "
     if (poll(&p, 1, 300) > 0) {  // the server closed, or refused the head first
       char buf[256];
       ssize_t n = recv(fd, buf, sizeof buf, 0);
-      closed = n <= 0 || std::string(buf, static_cast<size_t>(n)).starts_with("HTTP/1.1 400");
+      closed =
+          n <= 0 ||
+          std::string(buf, static_cast<size_t>(n)).starts_with("HTTP/1.1 400");
       break;
     }
   }

@@ -7,15 +7,19 @@ using aigen::testing::ParseJson;
 using aigen::testing::TestApp;
 using nlohmann::json;
 
-TEST_CASE("the 11th generation in an hour gets 429 with Retry-After", "[ratelimit]") {
+TEST_CASE("the 11th generation in an hour gets 429 with Retry-After",
+          "[ratelimit]") {
   TestApp app([](aigen::config::Config& c) { c.limits.generate = "10/hour"; });
   for (int i = 1; i <= 10; ++i) {
-    auto res = i % 2 ? app.Post({{"prompt", "a cat"}, {"size", "small"}})
-                     : app.Client().Get("/openai/createimage?prompt=a%20cat&size=small");
+    auto res =
+        i % 2
+            ? app.Post({{"prompt", "a cat"}, {"size", "small"}})
+            : app.Client().Get("/openai/createimage?prompt=a%20cat&size=small");
     REQUIRE(res);
     CHECK(res->status == (i % 2 ? 202 : 200));
     CHECK(res->get_header_value("RateLimit-Policy") == "10;w=3600");
-    CHECK(res->get_header_value("RateLimit").find("remaining=" + std::to_string(10 - i)) !=
+    CHECK(res->get_header_value("RateLimit")
+              .find("remaining=" + std::to_string(10 - i)) !=
           std::string::npos);
   }
   auto refused = app.Post({{"prompt", "a cat"}, {"size", "small"}});
@@ -25,7 +29,8 @@ TEST_CASE("the 11th generation in an hour gets 429 with Retry-After", "[ratelimi
   CHECK(ParseJson(refused->body)["error"]["code"] == "rate_limited");
   auto seed = app.Client().Get("/openai/createimage?prompt=a%20cat&size=small");
   CHECK(seed->status == 429);
-  CHECK(ParseJson(seed->body)["error"].get<std::string>().find("Too many requests") == 0);
+  CHECK(ParseJson(seed->body)["error"].get<std::string>().find(
+            "Too many requests") == 0);
   // Refused requests created nothing.
   CHECK(app.Count("SELECT COUNT(*) FROM generations") == 10);
   // Reading is not limited.
@@ -38,7 +43,8 @@ TEST_CASE("the 11th generation in an hour gets 429 with Retry-After", "[ratelimi
 
 TEST_CASE("the seed's API answers imageURL", "[compat]") {
   TestApp app;
-  auto res = app.Client().Get("/openai/createimage?prompt=a%20red%20sunset&size=small");
+  auto res = app.Client().Get(
+      "/openai/createimage?prompt=a%20red%20sunset&size=small");
   REQUIRE(res);
   REQUIRE(res->status == 200);
   std::string url = ParseJson(res->body)["imageURL"];
@@ -48,6 +54,7 @@ TEST_CASE("the seed's API answers imageURL", "[compat]") {
   auto bad = app.Client().Get("/openai/createimage?prompt=&size=small");
   CHECK(bad->status == 400);
   CHECK(ParseJson(bad->body)["error"].is_string());
-  auto bad_size = app.Client().Get("/openai/createimage?prompt=cat&size=gigantic");
+  auto bad_size =
+      app.Client().Get("/openai/createimage?prompt=cat&size=gigantic");
   CHECK(bad_size->status == 400);
 }

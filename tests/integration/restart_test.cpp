@@ -35,28 +35,35 @@ std::string Sql(const std::filesystem::path& data, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("the start-up sweep removes strays and marks what is missing", "[restart]") {
+TEST_CASE("the start-up sweep removes strays and marks what is missing",
+          "[restart]") {
   TempDir dir;
   const std::filesystem::path data = dir.path() / "data";
   std::string kept_url, lost_url, lost_image;
   {
     TestApp app({}, data);
-    json kept = app.Generate({{"prompt", "kept"}, {"size", "small"}, {"seed", 1}});
-    json lost = app.Generate({{"prompt", "lost"}, {"size", "small"}, {"seed", 2}});
+    json kept =
+        app.Generate({{"prompt", "kept"}, {"size", "small"}, {"seed", 1}});
+    json lost =
+        app.Generate({{"prompt", "lost"}, {"size", "small"}, {"seed", 2}});
     kept_url = kept["images"][0]["url"];
     lost_url = lost["images"][0]["url"];
     lost_image = lost["images"][0]["id"];
   }
   // What a crash (or a careless hand) leaves: a temp file, a file no row
   // refers to, a row whose file vanished, a generation that never finished.
-  std::string lost_file = Sql(data, "SELECT file FROM images WHERE id = '" + lost_image + "'");
+  std::string lost_file =
+      Sql(data, "SELECT file FROM images WHERE id = '" + lost_image + "'");
   REQUIRE(std::filesystem::remove(data / "images" / lost_file));
   std::filesystem::create_directories(data / "images/ab/cd");
   std::ofstream(data / "images/ab/cd/.tmp-abcd-123") << "partial";
   const std::string stray = "abcd" + std::string(60, '0') + ".png";
   std::ofstream(data / "images/ab/cd" / stray) << "orphan";
-  Sql(data, "INSERT INTO generations (id, backend, prompt, width, height, n, status, created_at) "
-            "VALUES ('0123456789abcdef01234567', 'demo', 'x', 256, 256, 1, 'running', 1)");
+  Sql(data,
+      "INSERT INTO generations (id, backend, prompt, width, height, n, status, "
+      "created_at) "
+      "VALUES ('0123456789abcdef01234567', 'demo', 'x', 256, 256, 1, "
+      "'running', 1)");
 
   TestApp app({}, data);
   CHECK_FALSE(std::filesystem::exists(data / "images/ab/cd/.tmp-abcd-123"));
@@ -65,10 +72,12 @@ TEST_CASE("the start-up sweep removes strays and marks what is missing", "[resta
   auto lost = app.Client().Get(lost_url);
   CHECK(lost->status == 404);
   CHECK(app.Count("SELECT COUNT(*) FROM images WHERE missing = 1") == 1);
-  auto unfinished = app.Client().Get("/api/generations/0123456789abcdef01234567");
+  auto unfinished =
+      app.Client().Get("/api/generations/0123456789abcdef01234567");
   json j = ParseJson(unfinished->body);
   CHECK(j["status"] == "failed");
   CHECK(j["error"]["code"] == "interrupted");
   // The server goes on generating.
-  CHECK(app.Generate({{"prompt", "after"}, {"size", "small"}})["status"] == "succeeded");
+  CHECK(app.Generate({{"prompt", "after"}, {"size", "small"}})["status"] ==
+        "succeeded");
 }

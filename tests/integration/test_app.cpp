@@ -56,19 +56,19 @@ nlohmann::json TestApp::WaitFinal(const std::string& id) const {
   std::string buffer;
   nlohmann::json last;
   auto client = Client();
-  auto res = client.Get("/api/generations/" + id + "/events",
-                        [&](const char* data, size_t n) {
-                          buffer.append(data, n);
-                          size_t end;
-                          while ((end = buffer.find("\n\n")) != std::string::npos) {
-                            std::string event = buffer.substr(0, end);
-                            buffer.erase(0, end + 2);
-                            size_t data_at = event.find("data: ");
-                            if (data_at == std::string::npos) continue;
-                            last = nlohmann::json::parse(event.substr(data_at + 6));
-                          }
-                          return true;
-                        });
+  auto res = client.Get(
+      "/api/generations/" + id + "/events", [&](const char* data, size_t n) {
+        buffer.append(data, n);
+        size_t end;
+        while ((end = buffer.find("\n\n")) != std::string::npos) {
+          std::string event = buffer.substr(0, end);
+          buffer.erase(0, end + 2);
+          size_t data_at = event.find("data: ");
+          if (data_at == std::string::npos) continue;
+          last = nlohmann::json::parse(event.substr(data_at + 6));
+        }
+        return true;
+      });
   REQUIRE(res);
   REQUIRE(res->status == 200);
   REQUIRE(last.is_object());
@@ -86,11 +86,13 @@ nlohmann::json TestApp::Generate(const nlohmann::json& body) const {
 int64_t TestApp::Count(const std::string& sql) const {
   sqlite3* db = nullptr;
   std::string path = (data_dir_ / "aigen.db").string();
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+          SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
   int64_t n = -1;
-  if (rc == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
+  if (rc == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64(stmt, 0);
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   INFO(sql);
@@ -101,7 +103,8 @@ int64_t TestApp::Count(const std::string& sql) const {
 size_t TestApp::CountFiles(const std::string& subdir) const {
   size_t n = 0;
   std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(data_dir_ / subdir, ec);
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           data_dir_ / subdir, ec);
        it != std::filesystem::recursive_directory_iterator(); ++it) {
     if (it->is_regular_file()) ++n;
   }

@@ -6,7 +6,8 @@
 namespace aigen::testing {
 
 // A real PNG of w x h RGB pixels filled with (r, g, b).
-std::string MakePng(int width, int height, uint8_t r = 200, uint8_t g = 80, uint8_t b = 40);
+std::string MakePng(int width, int height, uint8_t r = 200, uint8_t g = 80,
+                    uint8_t b = 40);
 
 // A real JPEG of w x h RGB pixels.
 std::string MakeJpeg(int width, int height);

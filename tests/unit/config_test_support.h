@@ -12,7 +12,8 @@ namespace aigen::config {
 
 // An environment holding only `vars`.
 inline GetEnv FakeEnv(std::map<std::string, std::string> vars = {}) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+  return [vars = std::move(vars)](
+             const std::string& name) -> std::optional<std::string> {
     auto it = vars.find(name);
     if (it == vars.end()) return std::nullopt;
     return it->second;

@@ -1,10 +1,9 @@
 // ApplyDefaults, Validate and ParseListenAddress: the rules after parsing.
 #include <catch2/catch.hpp>
-
-#include "unit/config_test_support.h"
 #include <map>
 
 #include "config/config.h"
+#include "unit/config_test_support.h"
 
 namespace aigen::config {
 namespace {

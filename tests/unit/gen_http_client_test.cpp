@@ -298,9 +298,8 @@ TEST_CASE("HttpClient::Fetch sends headers only to the base's origin",
   }
 }
 
-TEST_CASE(
-    "Helpers: base64 images, basic auth, in-flight registry",
-    "[http_client]") {
+TEST_CASE("Helpers: base64 images, basic auth, in-flight registry",
+          "[http_client]") {
   auto plain = DecodeImageBase64("aGVsbG8=");
   REQUIRE(plain.ok());
   CHECK(*plain == "hello");

@@ -32,8 +32,8 @@ Generation NewGeneration(const std::string& id, int64_t expires_at) {
   return g;
 }
 
-Image NewImage(const std::string& id, const std::string& gen, const std::string& file,
-               int position = 0) {
+Image NewImage(const std::string& id, const std::string& gen,
+               const std::string& file, int position = 0) {
   Image img;
   img.position = position;
   img.id = id;
@@ -48,7 +48,8 @@ Image NewImage(const std::string& id, const std::string& gen, const std::string&
 
 }  // namespace
 
-TEST_CASE("schema steps apply once, in order, recorded in user_version", "[store]") {
+TEST_CASE("schema steps apply once, in order, recorded in user_version",
+          "[store]") {
   TempDir dir;
   {
     auto db = Database::Open(dir.path() / "t.db", kSchema);
@@ -60,15 +61,18 @@ TEST_CASE("schema steps apply once, in order, recorded in user_version", "[store
   REQUIRE(again.ok());
   CHECK((*again)->user_version() == 2);
   // A later release appends a step; only that one runs.
-  std::string next = std::string(kSchema) + "-- step 3: third\nCREATE TABLE c (z INTEGER);\n";
+  std::string next =
+      std::string(kSchema) + "-- step 3: third\nCREATE TABLE c (z INTEGER);\n";
   auto upgraded = Database::Open(dir.path() / "t.db", next);
   REQUIRE(upgraded.ok());
   CHECK((*upgraded)->user_version() == 3);
 }
 
-TEST_CASE("a failing schema step leaves the database at the previous version", "[store]") {
+TEST_CASE("a failing schema step leaves the database at the previous version",
+          "[store]") {
   TempDir dir;
-  std::string bad = std::string(kSchema) + "-- step 3: broken\nCREATE TABLE a (x INTEGER);\n";
+  std::string bad =
+      std::string(kSchema) + "-- step 3: broken\nCREATE TABLE a (x INTEGER);\n";
   auto db = Database::Open(dir.path() / "t.db", bad);
   REQUIRE_FALSE(db.ok());
   CHECK(db.status().message().find("schema step 3") != std::string::npos);
@@ -79,18 +83,21 @@ TEST_CASE("a failing schema step leaves the database at the previous version", "
 
 TEST_CASE("generations round-trip and finish atomically", "[store]") {
   TempDir dir;
-  auto db = Database::Open(dir.path() / "aigen.db", aigen::web::EmbeddedSchema());
+  auto db =
+      Database::Open(dir.path() / "aigen.db", aigen::web::EmbeddedSchema());
   REQUIRE(db.ok());
   GenerationStore store(**db);
   REQUIRE(store.Insert(NewGeneration("g1", 100)).ok());
-  CHECK(store.Insert(NewGeneration("g1", 100)).code() != aigen::Code::kOk);  // duplicate id
+  CHECK(store.Insert(NewGeneration("g1", 100)).code() !=
+        aigen::Code::kOk);  // duplicate id
 
   auto missing = store.Get("nope");
   CHECK(missing.status().code() == aigen::Code::kNotFound);
 
   // Two images with the same id: the second insert fails, nothing is kept.
-  auto failed = store.Finish("g1", GenerationStatus::kSucceeded, "", "", 5,
-                             {NewImage("i1", "g1", "f1"), NewImage("i1", "g1", "f2", 1)});
+  auto failed =
+      store.Finish("g1", GenerationStatus::kSucceeded, "", "", 5,
+                   {NewImage("i1", "g1", "f1"), NewImage("i1", "g1", "f2", 1)});
   CHECK_FALSE(failed.ok());
   auto g = store.Get("g1");
   REQUIRE(g.ok());
@@ -98,9 +105,11 @@ TEST_CASE("generations round-trip and finish atomically", "[store]") {
   CHECK(g->images.empty());
 
   REQUIRE(store.MarkRunning("g1", 3).ok());
-  REQUIRE(store.Finish("g1", GenerationStatus::kSucceeded, "", "", 5,
-                       {NewImage("i1", "g1", "f1"), NewImage("i2", "g1", "f2", 1)})
-              .ok());
+  REQUIRE(
+      store
+          .Finish("g1", GenerationStatus::kSucceeded, "", "", 5,
+                  {NewImage("i1", "g1", "f1"), NewImage("i2", "g1", "f2", 1)})
+          .ok());
   g = store.Get("g1");
   CHECK(g->status == GenerationStatus::kSucceeded);
   CHECK(g->started_at == 3);
@@ -110,18 +119,23 @@ TEST_CASE("generations round-trip and finish atomically", "[store]") {
   CHECK(g->images[0].seed == 7);
 }
 
-TEST_CASE("expiry deletes rows and reports only files no row still uses", "[store]") {
+TEST_CASE("expiry deletes rows and reports only files no row still uses",
+          "[store]") {
   TempDir dir;
-  auto db = Database::Open(dir.path() / "aigen.db", aigen::web::EmbeddedSchema());
+  auto db =
+      Database::Open(dir.path() / "aigen.db", aigen::web::EmbeddedSchema());
   REQUIRE(db.ok());
   GenerationStore store(**db);
   REQUIRE(store.Insert(NewGeneration("old", 100)).ok());
   REQUIRE(store.Insert(NewGeneration("new", 200)).ok());
-  REQUIRE(store.Finish("old", GenerationStatus::kSucceeded, "", "", 1,
-                       {NewImage("a", "old", "shared"), NewImage("b", "old", "only-old", 1)})
+  REQUIRE(store
+              .Finish("old", GenerationStatus::kSucceeded, "", "", 1,
+                      {NewImage("a", "old", "shared"),
+                       NewImage("b", "old", "only-old", 1)})
               .ok());
-  REQUIRE(store.Finish("new", GenerationStatus::kSucceeded, "", "", 1,
-                       {NewImage("c", "new", "shared")})
+  REQUIRE(store
+              .Finish("new", GenerationStatus::kSucceeded, "", "", 1,
+                      {NewImage("c", "new", "shared")})
               .ok());
   auto none = store.DeleteExpired(99);
   REQUIRE(none.ok());
@@ -140,14 +154,16 @@ TEST_CASE("expiry deletes rows and reports only files no row still uses", "[stor
 
 TEST_CASE("unfinished generations are failed after a crash", "[store]") {
   TempDir dir;
-  auto db = Database::Open(dir.path() / "aigen.db", aigen::web::EmbeddedSchema());
+  auto db =
+      Database::Open(dir.path() / "aigen.db", aigen::web::EmbeddedSchema());
   REQUIRE(db.ok());
   GenerationStore store(**db);
   REQUIRE(store.Insert(NewGeneration("q", 100)).ok());
   REQUIRE(store.Insert(NewGeneration("r", 100)).ok());
   REQUIRE(store.MarkRunning("r", 2).ok());
   REQUIRE(store.Insert(NewGeneration("done", 100)).ok());
-  REQUIRE(store.Finish("done", GenerationStatus::kSucceeded, "", "", 3, {}).ok());
+  REQUIRE(
+      store.Finish("done", GenerationStatus::kSucceeded, "", "", 3, {}).ok());
   auto n = store.FailUnfinished(10, "restarted");
   REQUIRE(n.ok());
   CHECK(*n == 2);

@@ -6,8 +6,9 @@
 using namespace aigen;
 
 TEST_CASE("base64 round-trips and refuses what is not base64", "[util]") {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
-                                               std::string("\0\xff\x10", 3)}) {
+  for (std::string s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                std::string("\0\xff\x10", 3)}) {
     auto decoded = util::Base64Decode(util::Base64Encode(s));
     REQUIRE(decoded.ok());
     CHECK(*decoded == s);
@@ -20,17 +21,20 @@ TEST_CASE("base64 round-trips and refuses what is not base64", "[util]") {
 }
 
 TEST_CASE("UTF-8 validation", "[util]") {
-  struct Case { std::string text; bool valid; };
+  struct Case {
+    std::string text;
+    bool valid;
+  };
   std::vector<Case> cases = {
       {"plain", true},
       {"caf\xc3\xa9", true},
-      {"\xe2\x82\xac", true},          // €
-      {"\xf0\x9f\x8c\x85", true},      // 🌅
+      {"\xe2\x82\xac", true},      // €
+      {"\xf0\x9f\x8c\x85", true},  // 🌅
       {"\xff", false},
-      {"\xc3", false},                 // truncated
-      {"\xc0\xaf", false},             // overlong
-      {"\xed\xa0\x80", false},         // surrogate
-      {"\xf4\x90\x80\x80", false},     // above U+10FFFF
+      {"\xc3", false},              // truncated
+      {"\xc0\xaf", false},          // overlong
+      {"\xed\xa0\x80", false},      // surrogate
+      {"\xf4\x90\x80\x80", false},  // above U+10FFFF
       {"ok\xe2\x82", false},
   };
   for (const Case& c : cases) {
@@ -54,11 +58,14 @@ TEST_CASE("Trim, Sha256Hex, RandomHex", "[util]") {
   CHECK(util::RandomHex(12) != util::RandomHex(12));
 }
 
-TEST_CASE("Status carries a reason derived from its code unless given", "[util]") {
+TEST_CASE("Status carries a reason derived from its code unless given",
+          "[util]") {
   CHECK(Status::Ok().ok());
   CHECK(Status::NotFound("x").reason() == "not_found");
-  CHECK(Status::InvalidArgument("bad", "invalid_size").reason() == "invalid_size");
-  CHECK(Status::Internal("boom").WithContext("store").message() == "store: boom");
+  CHECK(Status::InvalidArgument("bad", "invalid_size").reason() ==
+        "invalid_size");
+  CHECK(Status::Internal("boom").WithContext("store").message() ==
+        "store: boom");
   Result<int> r = Status::NotFound("nope");
   CHECK_FALSE(r.ok());
   Result<int> bad = Status::Ok();  // a bug, but never an "ok" without a value
