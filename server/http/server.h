@@ -12,6 +12,10 @@
 #include "ratelimit/limiter.h"
 #include "util/status.h"
 
+namespace httplib {
+struct Response;
+}
+
 namespace aigen::http {
 
 class Listener;
@@ -68,8 +72,8 @@ class HttpServer {
   struct Route;
   void Install(Listener& listener);
   void InstallGuards(Listener& listener);
-  void ServeStatic(const std::string& path, const std::string& if_none_match,
-                   bool gzip_ok, void* response) const;
+  void Send(Response out, std::vector<std::pair<ssize_t, ssize_t>>& ranges,
+            httplib::Response& res);
 
   ServerOptions options_;
   StaticAssets assets_;
