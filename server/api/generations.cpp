@@ -7,11 +7,7 @@
 namespace aigen::api {
 namespace {
 
-http::Response Error(const Status& s) {
-  http::Response res = http::ErrorResponse(s);
-  if (s.reason() == "queue_full") res.headers.emplace_back("Retry-After", "30");
-  return res;
-}
+using http::ErrorResponse;
 
 std::string EventMessage(const jobs::JobView& view) {
   return "event: generation\ndata: " + http::DumpJson(JobJson(view)) + "\n\n";
@@ -21,16 +17,24 @@ std::string EventMessage(const jobs::JobView& view) {
 
 http::Response CreateGeneration(ApiDeps& deps, const http::Request& req) {
   if (!deps.anonymous_generation) {
-    return Error(Status(Code::kUnauthenticated, "sign in to generate images",
-                        "unauthenticated"));
+    return ErrorResponse(Status(Code::kUnauthenticated,
+                                "sign in to generate images",
+                                "unauthenticated"));
   }
   auto body = ParseJsonObject(req.body());
-  if (!body.ok()) return Error(body.status());
+  if (!body.ok()) return ErrorResponse(body.status());
   auto generation = ParseNewGeneration(*body, deps.backends);
-  if (!generation.ok()) return Error(generation.status());
+  if (!generation.ok()) return ErrorResponse(generation.status());
   generation->client_ip = req.client_ip();
   auto view = deps.jobs.Submit(std::move(*generation));
-  if (!view.ok()) return Error(view.status());
+  if (!view.ok()) {
+    http::Response res = ErrorResponse(view.status());
+    if (view.status().reason() == "queue_full") {
+      res.headers.emplace_back("Retry-After",
+                               std::to_string(deps.jobs.RetryAfterSeconds()));
+    }
+    return res;
+  }
   const std::string url = "/api/generations/" + view->generation.id;
   http::Response res =
       http::JsonResponse(202, {{"id", view->generation.id},
@@ -43,7 +47,7 @@ http::Response CreateGeneration(ApiDeps& deps, const http::Request& req) {
 
 http::Response GetGeneration(ApiDeps& deps, const http::Request& req) {
   auto view = deps.jobs.Get(req.param(1));
-  if (!view.ok()) return Error(view.status());
+  if (!view.ok()) return ErrorResponse(view.status());
   http::Response res = http::JsonResponse(200, JobJson(*view));
   res.headers.emplace_back("Cache-Control", "no-store");
   return res;
@@ -51,7 +55,7 @@ http::Response GetGeneration(ApiDeps& deps, const http::Request& req) {
 
 http::Response CancelGeneration(ApiDeps& deps, const http::Request& req) {
   auto view = deps.jobs.Cancel(req.param(1));
-  if (!view.ok()) return Error(view.status());
+  if (!view.ok()) return ErrorResponse(view.status());
   return http::JsonResponse(200, JobJson(*view));
 }
 
@@ -61,7 +65,7 @@ http::Response CancelGeneration(ApiDeps& deps, const http::Request& req) {
 http::Response StreamGenerationEvents(ApiDeps& deps, const http::Request& req) {
   const std::string id = req.param(1);
   auto first = deps.jobs.Get(id);
-  if (!first.ok()) return Error(first.status());
+  if (!first.ok()) return ErrorResponse(first.status());
   http::Response res;
   res.content_type = "text/event-stream";
   res.headers.emplace_back("X-Accel-Buffering", "no");
