@@ -6,7 +6,7 @@
 #
 # Environment: DURATION (10s), THREADS (2), CONNECTIONS (50), NGINX
 # (/usr/sbin/nginx), STATIC_DIR (<repo>/web/static), RESULTS_FILE
-# (bench/RESULTS.md), ONLY (aigen|nginx: run one side only).
+# (bench/RESULTS.md), ONLY (aigen|nginx|seed: run one server only).
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,8 +28,8 @@ die() {
 }
 
 case "$only" in
-  "" | aigen | nginx) ;;
-  *) die "ONLY must be aigen or nginx, not '$only'" ;;
+  "" | aigen | nginx | seed) ;;
+  *) die "ONLY must be aigen, nginx or seed, not '$only'" ;;
 esac
 want() { [[ -z "$only" || "$only" == "$1" ]]; }
 
@@ -48,18 +48,24 @@ if want nginx; then
     echo "bench: warning: $static_dir/index.html is missing; nginx will answer 404" >&2
 fi
 
+seed_dir="$(cd "$(dirname "$0")" && pwd)/seed-node"
+if want seed; then
+  command -v node >/dev/null || die "node not found (the seed's server is Node/Express)"
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aigen-bench.XXXXXX")
 aigen_pid=""
 nginx_pid=""
+seed_pid=""
 drain_pid=""
 
 # Always stops both servers and removes the temp dir, however the script ends.
 cleanup() {
   local pid
-  for pid in "$aigen_pid" "$nginx_pid"; do
+  for pid in "$aigen_pid" "$nginx_pid" "$seed_pid"; do
     if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
-  for pid in "$aigen_pid" "$nginx_pid" "$drain_pid"; do
+  for pid in "$aigen_pid" "$nginx_pid" "$seed_pid" "$drain_pid"; do
     if [[ -n "$pid" ]]; then wait "$pid" 2>/dev/null || true; fi
   done
   rm -rf "$tmp"
@@ -196,6 +202,24 @@ EOF
   done
 }
 
+# The original project's Express server (its JSON health route), installed
+# from the npm registry on first use.
+start_seed() {
+  local dir=$seed_dir
+  if [[ ! -d "$dir/node_modules" ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+      die "npm ci in $dir failed"
+  fi
+  node "$dir/server.js" >"$tmp/seed.log" 2>&1 &
+  seed_pid=$!
+  local deadline=$((SECONDS + startup_timeout))
+  until seed_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/seed.log" 2>/dev/null); do
+    kill -0 "$seed_pid" 2>/dev/null || die "the seed server exited: $(cat "$tmp/seed.log")"
+    ((SECONDS < deadline)) || die "the seed server did not start within ${startup_timeout}s"
+    sleep 0.05
+  done
+}
+
 # --- measuring ---------------------------------------------------------------
 
 rows=()
@@ -259,6 +283,10 @@ if want nginx; then
   start_nginx
   echo "bench: nginx up at $nginx_url" >&2
 fi
+if want seed; then
+  start_seed
+  echo "bench: seed (Node/Express) up at $seed_url" >&2
+fi
 
 if want aigen; then
   bench aigen "$aigen_url/"
@@ -272,6 +300,9 @@ if want aigen; then
   bench aigen "$aigen_url/healthz"
   peak_rss_kb=$(proc_status_kb "$aigen_pid" VmHWM)
 fi
+if want seed; then
+  bench "seed (Express)" "$seed_url/"
+fi
 
 # --- report ------------------------------------------------------------------
 
@@ -282,6 +313,9 @@ machine="$(nproc) cores, ${cpu:-unknown CPU}, Linux $(uname -r)"
 versions="wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }' || true)"
 if want nginx; then
   versions+=", $("$nginx_bin" -v 2>&1 | awk '{ print $NF }')"
+fi
+if want seed; then
+  versions+=", node $(node --version), express $(node -p "require('$seed_dir/node_modules/express/package.json').version")"
 fi
 if want aigen; then
   aigen_version=$(timeout 5 "$aigen_bin" --version 2>/dev/null | head -n 1 || true)
