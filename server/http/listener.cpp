@@ -74,11 +74,24 @@ class SocketConnection final : public httplib::Stream {
     pollfd p{fd_, POLLIN, 0};
     return poll(&p, 1, 0) > 0;
   }
-  bool is_writable() const override { return !broken_; }
+  // Also flushes: httplib asks before each piece of a streamed body, and our
+  // event-stream writer asks after each event (server.cpp).
+  bool is_writable() const override {
+    const_cast<SocketConnection*>(this)->Flush();
+    return !broken_;
+  }
+
+  // Sends what write() has gathered. Responses go out in one send instead of
+  // one for the head and one for the body.
+  void Flush() {
+    if (!pending_.empty()) SendAll(pending_.data(), pending_.size());
+    pending_.clear();
+  }
 
   ssize_t read(char* out, size_t size) override {
     if (size == 0) return 0;
     if (pos_ == len_) {
+      Flush();  // never wait for the client with our answer unsent
       if (SteadyClock::now() > deadline_) return -1;  // trickled too slowly
       ssize_t n;
       do {
@@ -97,15 +110,12 @@ class SocketConnection final : public httplib::Stream {
   }
 
   ssize_t write(const char* data, size_t size) override {
-    size_t done = 0;
-    while (done < size && !broken_) {
-      ssize_t n = send(fd_, data + done, size - done, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0)
-        broken_ = true;
-      else
-        done += static_cast<size_t>(n);
+    if (pending_.size() + size <= kGatherBytes) {
+      pending_.append(data, size);
+      return broken_ ? -1 : static_cast<ssize_t>(size);
     }
+    Flush();
+    SendAll(data, size);
     return broken_ ? -1 : static_cast<ssize_t>(size);
   }
 
@@ -120,6 +130,20 @@ class SocketConnection final : public httplib::Stream {
   socket_t socket() const override { return fd_; }
 
  private:
+  static constexpr size_t kGatherBytes = 16 * 1024;
+
+  void SendAll(const char* data, size_t size) {
+    size_t done = 0;
+    while (done < size && !broken_) {
+      ssize_t n = send(fd_, data + done, size - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        broken_ = true;
+      else
+        done += static_cast<size_t>(n);
+    }
+  }
+
   int fd_;
   std::pair<std::string, int> remote_, local_;
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
@@ -127,6 +151,7 @@ class SocketConnection final : public httplib::Stream {
   char buffer_[4096];
   size_t pos_ = 0, len_ = 0;
   bool broken_ = false;
+  std::string pending_;  // gathered by write(), sent by Flush()
 };
 
 }  // namespace
@@ -157,7 +182,9 @@ bool Listener::process_and_close_socket(socket_t sock) {
                         limits_.max_request_bytes);
       bool last = served + 1 == limits_.keep_alive_max || Stopping();
       bool closed = false;
-      if (!process_request(conn, last, closed, nullptr) || closed) break;
+      bool ok = process_request(conn, last, closed, nullptr);
+      conn.Flush();
+      if (!ok || closed) break;
     }
   }
   ::shutdown(sock, SHUT_RDWR);

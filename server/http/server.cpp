@@ -55,8 +55,11 @@ class SinkWriter final : public StreamWriter {
  public:
   SinkWriter(httplib::DataSink& sink, const std::atomic<bool>& stopping)
       : sink_(sink), stopping_(stopping) {}
+  // Asking is_writable() after the write also flushes the connection's
+  // gathered bytes (listener.cpp): each event leaves at once.
   bool Write(std::string_view chunk) override {
-    return Open() && sink_.write(chunk.data(), chunk.size());
+    return Open() && sink_.write(chunk.data(), chunk.size()) &&
+           sink_.is_writable();
   }
   bool Open() const override { return !stopping_ && sink_.is_writable(); }
 
