@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "integration/test_app.h"
+#include "support/temp_dir.h"
 
 using aigen::testing::ParseJson;
 using aigen::testing::TestApp;
@@ -231,4 +233,31 @@ TEST_CASE("an endless header line is cut off, not buffered", "[http]") {
   close(fd);
   CHECK(sent < (64u << 20));
   CHECK(app.Client().Get("/healthz")->status == 200);
+}
+
+TEST_CASE("--dev-static serves files from disk, fresh each time, inside only",
+          "[http]") {
+  aigen::testing::TempDir web;
+  std::filesystem::create_directories(web.path() / "site");
+  std::ofstream(web.path() / "site/index.html") << "<h1>one</h1>";
+  std::ofstream(web.path() / "secret.txt") << "private";
+  TestApp app([&](aigen::config::Config& c) {
+    c.dev_static_dir = (web.path() / "site").string();
+  });
+  auto first = app.Client().Get("/");
+  REQUIRE(first);
+  CHECK(first->body == "<h1>one</h1>");
+  CHECK(first->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  std::ofstream(web.path() / "site/index.html") << "<h1>two</h1>";
+  auto second = app.Client().Get("/index.html");
+  CHECK(second->body == "<h1>two</h1>");
+  CHECK(second->get_header_value("ETag") != first->get_header_value("ETag"));
+  for (const char* path :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/nope.js"}) {
+    auto res = app.Client().Get(path);
+    REQUIRE(res);
+    INFO(path);
+    CHECK(res->status == 404);
+    CHECK(res->body.find("private") == std::string::npos);
+  }
 }
