@@ -21,15 +21,21 @@ int PortOf(const std::string& url) {
   return std::stoi(url.substr(url.rfind(':') + 1));
 }
 
-// Sends raw bytes and returns everything the server answers until it closes
-// (or 5 s pass).
-std::string RawExchange(int port, const std::string& request) {
+// A TCP connection to 127.0.0.1:port; the caller closes it.
+int ConnectLoopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// Sends raw bytes and returns everything the server answers until it closes
+// (or 5 s pass).
+std::string RawExchange(int port, const std::string& request) {
+  int fd = ConnectLoopback(port);
   timeval tv{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   REQUIRE(send(fd, request.data(), request.size(), 0) ==
@@ -176,12 +182,7 @@ TEST_CASE("a client trickling its request is cut off at the request deadline",
   TestApp app([](aigen::config::Config& c) {
     c.http.read_timeout = std::chrono::seconds(2);
   });
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(PortOf(app.url())));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  int fd = ConnectLoopback(PortOf(app.url()));
   // One header byte every 300 ms: each read succeeds, but the whole head
   // never arrives within the 2 s allowed for a request.
   const std::string head =
@@ -212,12 +213,7 @@ TEST_CASE("a client trickling its request is cut off at the request deadline",
 
 TEST_CASE("an endless header line is cut off, not buffered", "[http]") {
   TestApp app;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(PortOf(app.url())));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  int fd = ConnectLoopback(PortOf(app.url()));
   timeval tv{10, 0};  // a regression fails the test instead of hanging it
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   std::string head = "GET /healthz HTTP/1.1\r\nX-Big: ";
