@@ -137,6 +137,7 @@ void App::Impl::BuildHttp() {
   options.write_timeout = config.http.write_timeout;
   options.keep_alive_timeout = config.http.keep_alive_timeout;
   options.keep_alive_max = config.http.keep_alive_max;
+  options.max_connections_per_ip = config.http.max_connections_per_ip;
   options.ipv6_prefix = config.limits.ipv6_prefix;
   auto assets = config.dev_static_dir.empty()
                     ? http::StaticAssets::Embedded()

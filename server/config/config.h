@@ -52,6 +52,7 @@ struct HttpConfig {
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
   int keep_alive_max = 1000;
+  int max_connections_per_ip = 32;  // open at once; beyond: 503 and close
 };
 
 struct Config {

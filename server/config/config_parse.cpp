@@ -57,6 +57,8 @@ void ReadHttp(Reader& r, const Item& item, HttpConfig& h) {
                 [&](const Item& i) { r.Duration(i, h.keep_alive_timeout); }},
                {"keep_alive_max",
                 [&](const Item& i) { r.Integer(i, h.keep_alive_max); }},
+               {"max_connections_per_ip",
+                [&](const Item& i) { r.Integer(i, h.max_connections_per_ip); }},
            });
 }
 

@@ -167,6 +167,8 @@ void ValidateHttp(const HttpConfig& h, Issues& issues) {
   CheckDuration(issues, "http.keep_alive_timeout", h.keep_alive_timeout,
                 seconds(1), seconds(3600));
   CheckRange(issues, "http.keep_alive_max", h.keep_alive_max, 1, 100000);
+  CheckRange(issues, "http.max_connections_per_ip", h.max_connections_per_ip, 1,
+             100000);
 }
 
 void ValidateName(const std::string& key, const std::string& name,

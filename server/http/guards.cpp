@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "http/listener.h"
 #include "http/message.h"
 
 namespace aigen::http {
@@ -76,6 +77,7 @@ bool RefuseBody(const httplib::Request& req, httplib::Response& res,
     return false;
   }
   res.set_header("Connection", "close");
+  CloseConnectionAfterResponse();
   return true;
 }
 

@@ -15,6 +15,24 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// Set by CloseConnectionAfterResponse() during a request; read and cleared by
+// Listener::Serve on the same thread once the response is out.
+thread_local bool close_after_response = false;
+
+// Sent, before closing, to a connection over its address's cap.
+const std::string& TooManyConnections() {
+  static const std::string response = [] {
+    const std::string body =
+        R"({"error":{"code":"too_many_connections",)"
+        R"("message":"too many open connections from this address"}})";
+    return "HTTP/1.1 503 Service Unavailable\r\n"
+           "Content-Type: application/json; charset=utf-8\r\n"
+           "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return response;
+}
+
 std::pair<std::string, int> AddressOf(const sockaddr_storage& addr) {
   char host[INET6_ADDRSTRLEN] = "";
   int port = 0;
@@ -29,6 +47,8 @@ std::pair<std::string, int> AddressOf(const sockaddr_storage& addr) {
   }
   return {host, port};
 }
+
+}  // namespace
 
 // One accepted socket as httplib's Stream. Reads are buffered (the library's
 // line reader asks for one byte at a time) and fail once the current
@@ -128,6 +148,7 @@ class SocketConnection final : public httplib::Stream {
     port = local_.second;
   }
   socket_t socket() const override { return fd_; }
+  const std::string& remote_ip() const { return remote_.first; }
 
  private:
   static constexpr size_t kGatherBytes = 16 * 1024;
@@ -154,8 +175,6 @@ class SocketConnection final : public httplib::Stream {
   std::string pending_;  // gathered by write(), sent by Flush()
 };
 
-}  // namespace
-
 Result<int> Listener::Bind(const std::string& host, int port) {
   int bound = port == 0 ? bind_to_any_port(host)
                         : (bind_to_port(host, port) ? port : -1);
@@ -170,21 +189,49 @@ Result<int> Listener::Bind(const std::string& host, int port) {
   return bound;
 }
 
+bool Listener::Admit(const std::string& ip) {
+  std::lock_guard lock(mutex_);
+  int& open = open_per_ip_[ip];
+  if (open >= limits_.max_per_ip) return false;
+  ++open;
+  return true;
+}
+
+void Listener::Release(const std::string& ip) {
+  std::lock_guard lock(mutex_);
+  auto it = open_per_ip_.find(ip);
+  if (it != open_per_ip_.end() && --it->second <= 0) open_per_ip_.erase(it);
+}
+
+void CloseConnectionAfterResponse() { close_after_response = true; }
+
+void Listener::Serve(SocketConnection& conn) {
+  for (int served = 0; served < limits_.keep_alive_max; ++served) {
+    if (served > 0 && !conn.WaitForRequest(limits_.keep_alive_timeout,
+                                           [this] { return Stopping(); })) {
+      return;
+    }
+    conn.StartRequest(SteadyClock::now() + limits_.request_timeout,
+                      limits_.max_request_bytes);
+    bool last = served + 1 == limits_.keep_alive_max || Stopping();
+    bool closed = false;
+    close_after_response = false;
+    bool ok = process_request(conn, last, closed, nullptr);
+    conn.Flush();
+    if (!ok || closed || close_after_response) return;
+  }
+}
+
 bool Listener::process_and_close_socket(socket_t sock) {
   {
     SocketConnection conn(sock);
-    for (int served = 0; served < limits_.keep_alive_max; ++served) {
-      if (served > 0 && !conn.WaitForRequest(limits_.keep_alive_timeout,
-                                             [this] { return Stopping(); })) {
-        break;
-      }
-      conn.StartRequest(SteadyClock::now() + limits_.request_timeout,
-                        limits_.max_request_bytes);
-      bool last = served + 1 == limits_.keep_alive_max || Stopping();
-      bool closed = false;
-      bool ok = process_request(conn, last, closed, nullptr);
+    const std::string ip = conn.remote_ip();
+    if (Admit(ip)) {
+      Serve(conn);
+      Release(ip);
+    } else {
+      conn.write(TooManyConnections().data(), TooManyConnections().size());
       conn.Flush();
-      if (!ok || closed) break;
     }
   }
   ::shutdown(sock, SHUT_RDWR);

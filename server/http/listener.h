@@ -3,11 +3,20 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "util/status.h"
 
 namespace aigen::http {
+
+class SocketConnection;  // listener.cpp
+
+// Called while handling a request (on its worker thread): the connection is
+// closed once the response is sent. For refusals that leave the request's
+// body unread, which would otherwise be parsed as the next request.
+void CloseConnectionAfterResponse();
 
 struct ConnectionLimits {
   // A request's head and body must arrive within this, however slowly the
@@ -18,6 +27,9 @@ struct ConnectionLimits {
   // Bytes one request may make us read, head and body: the library buffers
   // header lines whole and counts neither their length nor their number.
   size_t max_request_bytes = 128 * 1024;
+  // Connections one client address may hold open at once: each holds a
+  // worker thread, so without a cap one client could hold them all.
+  int max_per_ip = 32;
 };
 
 // An httplib::Server that owns each connection's life instead of the
@@ -36,9 +48,18 @@ class Listener : public httplib::Server {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
+  // Serves requests on one admitted connection until it closes, times out,
+  // reaches keep_alive_max or the server stops.
+  void Serve(SocketConnection& conn);
   bool Stopping() const { return svr_sock_ == INVALID_SOCKET; }
+  // Counts a connection from `ip`; false (and nothing counted) when the
+  // address already has max_per_ip open.
+  bool Admit(const std::string& ip);
+  void Release(const std::string& ip);
 
   ConnectionLimits limits_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, int> open_per_ip_;  // guarded by mutex_
 };
 
 }  // namespace aigen::http

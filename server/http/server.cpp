@@ -198,7 +198,8 @@ Status HttpServer::Start(
   for (const auto& [host, port] : addresses) {
     auto listener = std::make_unique<Listener>(ConnectionLimits{
         options_.read_timeout, options_.keep_alive_timeout,
-        options_.keep_alive_max, options_.max_body_bytes + 64 * 1024});
+        options_.keep_alive_max, options_.max_body_bytes + 64 * 1024,
+        options_.max_connections_per_ip});
     int threads = options_.threads_per_listener;
     listener->new_task_queue = [threads] {
       return new httplib::ThreadPool(threads);

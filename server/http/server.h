@@ -28,6 +28,7 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
   int keep_alive_max = 1000;
+  int max_connections_per_ip = 32;
   int ipv6_prefix = 56;  // client grouping for rate limits
 };
 
