@@ -20,13 +20,6 @@
 namespace aigen {
 namespace {
 
-util::LogLevel ParseLogLevel(const std::string& text) {
-  if (text == "debug") return util::LogLevel::kDebug;
-  if (text == "warn") return util::LogLevel::kWarn;
-  if (text == "error") return util::LogLevel::kError;
-  return util::LogLevel::kInfo;
-}
-
 // Deletes expired generations once a minute until stopped.
 class Janitor {
  public:
@@ -154,7 +147,7 @@ Result<std::unique_ptr<App>> App::Create(config::Config config,
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->clock = options.clock ? options.clock : &impl->system_clock;
-  util::SetLogLevel(ParseLogLevel(impl->config.log_level));
+  util::SetLogLevel(util::ParseLogLevel(impl->config.log_level));
   if (Status s = impl->OpenStorage(); !s.ok()) return s;
   if (Status s = impl->BuildBackends(); !s.ok()) return s;
   impl->BuildHttp();

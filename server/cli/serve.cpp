@@ -60,13 +60,6 @@ bool BuildConfig(const ServeFlags& flags, config::Config& out) {
   return issues.empty();
 }
 
-util::LogLevel LogLevelOf(const std::string& name) {
-  if (name == "debug") return util::LogLevel::kDebug;
-  if (name == "warn") return util::LogLevel::kWarn;
-  if (name == "error") return util::LogLevel::kError;
-  return util::LogLevel::kInfo;
-}
-
 // Blocks SIGINT and SIGTERM in this thread, and so in every thread started
 // after, so that only WaitForSignal receives them.
 sigset_t BlockStopSignals() {
@@ -102,7 +95,7 @@ void ExitOnSecondSignal(const sigset_t& set) {
 int RunServe(const ServeFlags& flags) {
   config::Config config;
   if (!BuildConfig(flags, config)) return 2;
-  util::SetLogLevel(LogLevelOf(config.log_level));
+  util::SetLogLevel(util::ParseLogLevel(config.log_level));
   // A peer closing its socket mid-write must be an error code, not a death.
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t stop_signals = BlockStopSignals();

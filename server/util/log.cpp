@@ -30,6 +30,13 @@ const char* LevelName(LogLevel level) {
 
 void SetLogLevel(LogLevel level) { g_level = level; }
 
+LogLevel ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
 void Log(LogLevel level, std::string_view message) {
   if (level < g_level.load(std::memory_order_relaxed)) return;
   std::time_t now = std::time(nullptr);

@@ -17,4 +17,8 @@ inline void LogDebug(std::string_view m) { Log(LogLevel::kDebug, m); }
 // Messages below `level` are dropped. Default: kInfo.
 void SetLogLevel(LogLevel level);
 
+// "debug" | "info" | "warn" | "error"; anything else is kInfo (the config
+// has already refused it).
+LogLevel ParseLogLevel(std::string_view name);
+
 }  // namespace aigen::util
