@@ -37,25 +37,19 @@ std::string ImagesJson(const std::string& image_bytes) {
 }  // namespace
 
 FakeA1111::FakeA1111() {
-  server_.set_keep_alive_timeout(
-      1);  // a lingering keep-alive would slow the destructor
-  server_.Post("/sdapi/v1/txt2img",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 HandleTxt2Img(req, res);
-               });
-  server_.Get("/sdapi/v1/progress",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                HandleProgress(req, res);
-              });
-  server_.Post("/sdapi/v1/interrupt",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 HandleInterrupt(req, res);
-               });
-  port_ = server_.bind_to_any_port("127.0.0.1");
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
-  for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  http_.server().Post("/sdapi/v1/txt2img", [this](const httplib::Request& req,
+                                                  httplib::Response& res) {
+    HandleTxt2Img(req, res);
+  });
+  http_.server().Get("/sdapi/v1/progress", [this](const httplib::Request& req,
+                                                  httplib::Response& res) {
+    HandleProgress(req, res);
+  });
+  http_.server().Post("/sdapi/v1/interrupt", [this](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    HandleInterrupt(req, res);
+  });
+  http_.Start();
 }
 
 FakeA1111::~FakeA1111() {
@@ -64,8 +58,7 @@ FakeA1111::~FakeA1111() {
     stopping_ = true;
   }
   cv_.notify_all();
-  server_.stop();
-  if (thread_.joinable()) thread_.join();
+  http_.Stop();
 }
 
 void FakeA1111::SetMode(Mode mode) {
@@ -100,7 +93,7 @@ void FakeA1111::SetReturnGrid(bool grid) {
 }
 
 std::string FakeA1111::url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return "http://127.0.0.1:" + std::to_string(http_.port());
 }
 
 json FakeA1111::last_request() const {

@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "support/loopback_server.h"
+
 namespace aigen::testing {
 
 // A real HTTP server on 127.0.0.1 (ephemeral port) speaking AUTOMATIC1111's
@@ -59,7 +61,7 @@ class FakeA1111 {
   void SetReturnGrid(bool grid);
 
   std::string url() const;  // "http://127.0.0.1:PORT"
-  int port() const { return port_; }
+  int port() const { return http_.port(); }
 
   // The JSON body of the last txt2img request (null before any).
   nlohmann::json last_request() const;
@@ -78,9 +80,7 @@ class FakeA1111 {
   void AnswerImages(const nlohmann::json& request, httplib::Response& res);
   bool SleepFor(std::chrono::milliseconds delay);
 
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  LoopbackServer http_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;  // wakes jobs and sleepers on interrupt or stop

@@ -69,21 +69,17 @@ std::pair<int, int> ParseSize(const json& request) {
 }  // namespace
 
 FakeOpenAI::FakeOpenAI() {
-  server_.set_keep_alive_timeout(
-      1);  // a lingering keep-alive would slow the destructor
-  server_.Post("/v1/images/generations",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 HandleGenerate(req, res);
-               });
-  server_.Get(R"(/v1/files/(\d{1,9})\.png)",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                HandleDownload(req, res);
-              });
-  port_ = server_.bind_to_any_port("127.0.0.1");
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
-  for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  http_.server().Post(
+      "/v1/images/generations",
+      [this](const httplib::Request& req, httplib::Response& res) {
+        HandleGenerate(req, res);
+      });
+  http_.server().Get(
+      R"(/v1/files/(\d{1,9})\.png)",
+      [this](const httplib::Request& req, httplib::Response& res) {
+        HandleDownload(req, res);
+      });
+  http_.Start();
 }
 
 FakeOpenAI::~FakeOpenAI() {
@@ -92,8 +88,7 @@ FakeOpenAI::~FakeOpenAI() {
     stopping_ = true;
   }
   cv_.notify_all();
-  server_.stop();
-  if (thread_.joinable()) thread_.join();
+  http_.Stop();
 }
 
 void FakeOpenAI::SetMode(Mode mode) {
@@ -107,7 +102,7 @@ void FakeOpenAI::SetSlowDelay(std::chrono::milliseconds delay) {
 }
 
 std::string FakeOpenAI::url() const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+  return "http://127.0.0.1:" + std::to_string(http_.port()) + "/v1";
 }
 
 json FakeOpenAI::last_request() const {
@@ -206,8 +201,8 @@ void FakeOpenAI::AnswerSuccess(const json& request, bool force_url,
       std::lock_guard lock(mutex_);
       int id = next_file_++;
       files_[id] = std::move(png);
-      item["url"] = "http://127.0.0.1:" + std::to_string(port_) + "/v1/files/" +
-                    std::to_string(id) + ".png";
+      item["url"] = "http://127.0.0.1:" + std::to_string(http_.port()) +
+                    "/v1/files/" + std::to_string(id) + ".png";
     } else {
       item["b64_json"] = util::Base64Encode(png);
     }

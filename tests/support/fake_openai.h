@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "support/loopback_server.h"
+
 namespace aigen::testing {
 
 // A real HTTP server on 127.0.0.1 (ephemeral port) speaking the OpenAI Images
@@ -55,7 +57,7 @@ class FakeOpenAI {
   void SetSlowDelay(std::chrono::milliseconds delay);
 
   std::string url() const;  // "http://127.0.0.1:PORT/v1"
-  int port() const { return port_; }
+  int port() const { return http_.port(); }
 
   // The JSON body of the last /images/generations request (null before any;
   // a string holding the raw body when it was not JSON).
@@ -76,9 +78,7 @@ class FakeOpenAI {
   // Sleeps `delay` unless the server stops first; false when it stopped.
   bool SleepFor(std::chrono::milliseconds delay);
 
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  LoopbackServer http_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;  // wakes sleepers on stop
