@@ -67,7 +67,6 @@ class HttpServer {
 
   // Ends open streams, stops listening, joins threads. Idempotent.
   void Stop();
-  bool stopping() const { return stopping_; }
 
  private:
   struct Route;
