@@ -10,9 +10,11 @@ const DESKTOP = { width: 1280, height: 860 };
 
 // A fresh context and page that record every console error, page error,
 // failed request and HTTP error response.
-async function openPage(env, { viewport = DESKTOP, colorScheme = 'light', permissions = [] } = {}) {
+// `routes` maps URL globs to Playwright route handlers, set before the page loads.
+async function openPage(env, { viewport = DESKTOP, colorScheme = 'light', permissions = [], routes = {} } = {}) {
   const context = await env.browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
   if (permissions.length) await context.grantPermissions(permissions, { origin: env.baseUrl });
+  for (const [glob, handler] of Object.entries(routes)) await context.route(glob, handler);
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const problems = [];
@@ -104,6 +106,7 @@ async function pageLoads(env) {
     if (label === 'Demo (not AI)') {
       assert.ok(await page.locator('#demo-notice').isVisible(), 'demo notice visible with the demo backend');
     }
+    assert.ok(await page.locator('#closed-notice').isHidden(), 'no sign-in notice while visitors may generate');
     assert.equal(await page.getByLabel('Prompt', { exact: true }).getAttribute('maxlength'), '4000');
     assert.deepEqual(problems, [], 'no console errors or failed requests');
   });
@@ -234,6 +237,21 @@ async function keyboardOnly(env) {
   });
 }
 
+// A server that refuses visitors (`anonymous = false`) says so before anyone
+// types a prompt. The server's answer is the real one with that flag turned.
+async function closedServerExplained(env) {
+  const closed = async (route) => {
+    const response = await route.fetch();
+    route.fulfill({ response, json: { ...(await response.json()), anonymous: false } });
+  };
+  await withPage(env, { routes: { '**/api/backends': closed } }, async ({ page, problems }) => {
+    const notice = page.locator('#closed-notice');
+    await notice.waitFor({ state: 'visible' });
+    assert.match(await notice.textContent(), /anonymous = true/);
+    assert.deepEqual(problems, []);
+  });
+}
+
 async function darkScheme(env) {
   await withPage(env, {}, async ({ page }) => {
     const colors = () => page.evaluate(() => {
@@ -258,4 +276,5 @@ export const SCENARIOS = [
   ['e) 360x740 phone: no horizontal scroll', phoneLayout],
   ['f) keyboard: Tab order and Ctrl+Enter', keyboardOnly],
   ['g) dark color scheme', darkScheme],
+  ['h) a server closed to visitors says so', closedServerExplained],
 ];

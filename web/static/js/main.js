@@ -174,7 +174,14 @@ const recent = createHistory({ list: byId('recent-list'), empty: byId('recent-em
 if (/Mac|iPhone|iPad/.test(navigator.platform || '')) {
   document.querySelectorAll('kbd').forEach((k) => { if (k.textContent === 'Ctrl') k.textContent = '⌘'; });
 }
-picker.load(listBackends).catch((error) => {
+// The server says whether visitors may generate; explain a refusal up front.
+async function listBackendsAndAccess() {
+  const data = await listBackends();
+  byId('closed-notice').hidden = data.anonymous !== false;
+  return data;
+}
+
+picker.load(listBackendsAndAccess).catch((error) => {
   composer.showError(`Could not load the list of backends: ${errorText(error)}`);
 });
 recent.refresh();
