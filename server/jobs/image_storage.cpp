@@ -12,7 +12,7 @@ namespace {
 
 struct Prepared {
   model::Image row;
-  std::string bytes;
+  std::string_view bytes;  // the backend's, which outlive the Prepared
   std::string thumb_bytes;
 };
 
@@ -39,7 +39,7 @@ Result<Prepared> Prepare(const std::string& generation_id, int position,
   if (image.seed >= 0) p.row.seed = image.seed;
   p.row.revised_prompt = image.revised_prompt;
   p.row.created_at = now;
-  p.bytes = image.bytes;
+  p.bytes = image.bytes;  // a view: images can be 32 MiB each
   p.thumb_bytes = std::move(*thumb);
   return p;
 }

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "integration/test_app.h"
+#include "support/fake_a1111.h"
 #include "support/temp_dir.h"
 
 using aigen::testing::ParseJson;
@@ -292,4 +293,40 @@ TEST_CASE(
             .starts_with("HTTP/1.1 200");
   }
   CHECK(served);
+}
+
+TEST_CASE("event streams beyond their share of workers get 503; polling works",
+          "[http]") {
+  aigen::testing::FakeA1111 fake;
+  fake.SetGenerationTime(std::chrono::seconds(30));
+  TestApp app([&](aigen::config::Config& c) {
+    c.http.threads = 4;  // streams may take half: 2
+    aigen::config::BackendConfig sd;
+    sd.name = "sd";
+    sd.type = "automatic1111";
+    sd.url = fake.url();
+    c.backends.push_back(sd);
+  });
+  auto res = app.Post({{"prompt", "a cat"}, {"size", "512x512"}});
+  std::string id = ParseJson(res->body)["id"];
+  const std::string get =
+      "GET /api/generations/" + id + "/events HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::vector<int> streams;
+  for (int i = 0; i < 2; ++i) {
+    int fd = ConnectLoopback(PortOf(app.url()));
+    REQUIRE(send(fd, get.data(), get.size(), MSG_NOSIGNAL) > 0);
+    char buf[4096];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);  // headers and the first event
+    REQUIRE(n > 0);
+    CHECK(std::string(buf, static_cast<size_t>(n)).starts_with("HTTP/1.1 200"));
+    streams.push_back(fd);
+  }
+  auto third = app.Client().Get("/api/generations/" + id + "/events");
+  REQUIRE(third);
+  CHECK(third->status == 503);
+  CHECK(third->get_header_value("Retry-After") == "5");
+  CHECK(ParseJson(third->body)["error"]["code"] == "too_many_streams");
+  auto polled = app.Client().Get("/api/generations/" + id);
+  CHECK(polled->status == 200);
+  for (int fd : streams) close(fd);
 }
